@@ -1,0 +1,3 @@
+"""transkit: offline translation of interview transcripts into timed subtitles and bilingual documents."""
+
+__version__ = "0.1.0"
