@@ -41,6 +41,22 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Write atomically unless the file already holds exactly ``data``; True if written.
+
+    Re-runs then leave unchanged outputs untouched (same mtime), so tools that
+    watch the output folder see only what really changed.
+    """
+    target = Path(path)
+    try:
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    atomic_write_bytes(target, data)
+    return True
+
+
 def _why(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC:
         return "cannot write: the disk is full"

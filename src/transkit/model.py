@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 ParagraphKind = Literal["speech", "note"]
-TimingSource = Literal["estimated", "aligned", "fallback", "unaligned"]
+TimingSource = Literal["estimated", "aligned", "fallback", "unaligned", "subtitles"]
 TranslationOrigin = Literal["engine", "memory", "human", "source"]
 
 

@@ -1,7 +1,91 @@
-"""Placeholder: this command group is not built yet."""
+"""``transkit run``: transcripts -> translated subtitles and documents for every language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
 
 import typer
 
+from .common import report_errors
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("run")
+    @report_errors
+    def run(
+        sources: List[str] = typer.Argument(..., help="Transcript files, folders or globs."),
+        to: Optional[str] = typer.Option(None, "--to", "-t", help="Target languages, e.g. ru,de,pt."),
+        out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default translations/)."),
+        formats: Optional[str] = typer.Option(
+            None, "--formats", "-f", help="srt,vtt,ass,bi.srt,bi.ass,pdf,html,docx,md,tmx,xliff,json"
+        ),
+        engine: Optional[str] = typer.Option(None, "--engine", "-e", help="auto, argos or firefox."),
+        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Files translated in parallel processes."),
+        audio: Optional[Path] = typer.Option(None, "--audio", help="Recording to align the subtitles to."),
+        glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
+        profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Style profile for the source language."),
+        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate (words per minute) without audio."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
+        strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any output has a check violation."),
+        config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
+    ) -> None:
+        """Translate transcripts and write subtitles and bilingual documents.
+
+        ingest -> segment -> time (or align to --audio) -> translate -> lay out ->
+        export -> check, for every language. Re-runs reuse the translation memory and
+        rewrite only files whose content changed.
+
+        Examples:
+
+          transkit run source/interview.md --to pt
+
+          transkit run source/ --to ru,uk,de,fr,es --jobs 2
+
+          transkit run source/interview.md --to ru --audio interview.mp4 --formats srt,vtt,pdf
+        """
+        from dataclasses import replace
+
+        from ..config import load_config
+        from ..errors import QualityError
+        from ..pipeline import DEFAULT_FORMATS, RunSettings, expand_sources, run_batch
+        from ..translate.base import TranslateOptions
+        from .options import parse_formats, parse_languages, profile_chooser, speech_rate
+        from .progress import progress_view
+        from .summary import print_run_summary
+
+        cfg = load_config(config)
+        languages = parse_languages(to, cfg)
+        chooser = profile_chooser(profile or cfg.get("profile"), cfg)
+        options = TranslateOptions()
+        beam_size = beam if beam is not None else cfg.get("beam_size")
+        if beam_size is not None:
+            options = replace(options, beam_size=int(beam_size))
+        glossary_path = glossary or (Path(cfg.get("glossary")) if cfg.get("glossary") else None)
+        settings = RunSettings(
+            languages=languages,
+            out_dir=out or Path(cfg.get("out", "translations")),
+            formats=parse_formats(formats, cfg, DEFAULT_FORMATS),
+            engine=engine or cfg.get("engine", "auto"),
+            translate_options=options,
+            speech_rate=speech_rate(wpm, None, cfg),
+            audio=audio,
+            glossary=glossary_path,
+            use_memory=not no_cache,
+        )
+        settings = _with_profiles(settings, chooser, languages)
+        files = expand_sources(sources)
+        with progress_view() as view:
+            results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
+        print_run_summary(results)
+        violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)
+        if strict and violations:
+            raise QualityError(f"{violations} subtitle check violations", hint="see the summary above")
+
+
+def _with_profiles(settings, chooser, languages):
+    from dataclasses import replace
+
+    pairs = tuple((lang, chooser(lang).name) for lang in ("en", *languages))
+    return replace(settings, profiles=pairs)

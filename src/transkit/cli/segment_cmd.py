@@ -1,7 +1,59 @@
-"""Placeholder: this command group is not built yet."""
+"""``transkit segment``: a source transcript -> timed English subtitles + project JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from .common import report_errors
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("segment")
+    @report_errors
+    def segment(
+        source: Path = typer.Argument(..., help="Source transcript (source format .md, see docs/source-format.md)."),
+        out: Path = typer.Option(Path("translations/en"), "-o", "--out", help="Output folder."),
+        profile: str = typer.Option("netflix-en", "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc."),
+        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate in words per minute for every speaker."),
+        rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
+        formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
+        audio: Optional[Path] = typer.Option(None, "--audio", help="Align to this recording instead of estimating times."),
+        config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml to read defaults from."),
+    ) -> None:
+        """Split a transcript into sentences, time them and write subtitles.
+
+        Without audio the times come from a speech-rate model (words per minute per
+        speaker, pauses at sentence, paragraph and speaker boundaries).
+
+        Examples:
+
+          transkit segment source/interview.md -o translations/en/
+
+          transkit segment source/interview.md --wpm 150 --rate KM=170 --profile bbc
+        """
+        from ..config import load_config
+        from ..pipeline import segment_source
+        from ..profiles import get_profile
+        from .options import existing_file, parse_formats, speech_rate
+        from .progress import progress_view
+
+        cfg = load_config(config)
+        chosen = get_profile(profile)
+        existing_file(source, "source transcript")
+        with progress_view() as view:
+            result = segment_source(
+                source,
+                out,
+                profile=chosen,
+                speech_rate=speech_rate(wpm, rate, cfg),
+                formats=parse_formats(formats, cfg, ("srt", "vtt")),
+                audio=audio,
+                progress=view,
+            )
+        for lang in result.languages:
+            typer.echo(f"{lang.language}: {lang.cues} cues, check: {lang.check_errors} errors, {lang.check_warnings} warnings")
+        for path in (result.project_path, *result.files_written):
+            typer.echo(f"wrote {path}")

@@ -1,7 +1,73 @@
-"""Placeholder: this command group is not built yet."""
+"""``transkit translate``: translate a transcript or project, write the project JSON and subtitles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from .common import report_errors
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    @app.command("translate")
+    @report_errors
+    def translate(
+        source: Path = typer.Argument(..., help="Source transcript (.md), project JSON, SRT/VTT or plain text."),
+        to: Optional[str] = typer.Option(None, "--to", "-t", help="Target languages, e.g. ru,de,pt."),
+        out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
+        engine: str = typer.Option("auto", "--engine", "-e", help="auto, argos or firefox."),
+        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
+        glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
+        no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
+        qa_report: Optional[Path] = typer.Option(None, "--qa-report", help="Write the QA flags per segment as JSON."),
+        config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
+    ) -> None:
+        """Translate a transcript; write the project JSON and SRT/VTT per language.
+
+        Sentences are translated whole, in batches, and cached in the translation
+        memory, so a re-run translates nothing twice.
+
+        Examples:
+
+          transkit translate source/interview.md --to pt
+
+          transkit translate translations/interview.project.json --to ru --engine argos --qa-report qa.json
+        """
+        from dataclasses import replace
+
+        from ..config import load_config
+        from ..errors import UsageError
+        from ..pipeline import RunSettings, qa_report_bytes, run_source
+        from ..translate.base import TranslateOptions
+        from .options import existing_file, parse_languages
+        from .progress import progress_view
+        from .summary import print_run_summary
+
+        cfg = load_config(config)
+        languages = parse_languages(to, cfg)
+        if not languages:
+            raise UsageError("no target language", hint="give --to, e.g. --to pt")
+        existing_file(source, "source")
+        options = TranslateOptions()
+        if beam is not None:
+            options = replace(options, beam_size=beam)
+        settings = RunSettings(
+            languages=languages,
+            out_dir=out,
+            formats=("srt", "vtt"),
+            engine=engine,
+            translate_options=options,
+            glossary=glossary,
+            use_memory=not no_cache,
+        )
+        with progress_view() as view:
+            result = run_source(source, settings, view)
+        print_run_summary([result])
+        if qa_report is not None:
+            from ..fsio import atomic_write_bytes
+            from ..projectfile import load_project
+
+            atomic_write_bytes(qa_report, qa_report_bytes(load_project(result.project_path)))
+            typer.echo(f"wrote {qa_report}")

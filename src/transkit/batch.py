@@ -1,0 +1,66 @@
+"""Run many source files in parallel worker processes, forwarding progress events.
+
+Each worker runs ``pipeline.run_source`` for one file at a time; the cores are
+divided between workers so the engines do not oversubscribe the machine.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import Sequence
+
+from .pipeline import Progress, ProgressEvent, RunResult, RunSettings, run_source
+
+_STOP = None
+
+
+def _worker(source: Path, settings: RunSettings, events) -> RunResult:  # runs in a child process
+    return run_source(source, settings, events.put)
+
+
+def _forward(events, progress: Progress | None) -> None:
+    while True:
+        try:
+            event = events.get(timeout=0.5)
+        except queue.Empty:
+            continue
+        except (EOFError, OSError):
+            return
+        if event is _STOP:
+            return
+        if progress is not None:
+            progress(event)
+
+
+def run_parallel(
+    sources: Sequence[Path], settings: RunSettings, *, jobs: int, progress: Progress | None
+) -> list[RunResult]:
+    cores = os.cpu_count() or 1
+    per_job = max(1, cores // jobs)
+    settings = replace(settings, translate_options=replace(settings.translate_options, threads=per_job))
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        events = manager.Queue()
+        forwarder = threading.Thread(target=_forward, args=(events, progress), daemon=True)
+        forwarder.start()
+        try:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [pool.submit(_worker, source, settings, events) for source in sources]
+                try:
+                    return [future.result() for future in futures]
+                except BaseException:
+                    for future in futures:
+                        future.cancel()
+                    raise
+        finally:
+            events.put(_STOP)
+            forwarder.join(timeout=5)
+
+
+__all__ = ["run_parallel", "ProgressEvent"]

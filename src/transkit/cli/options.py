@@ -1,0 +1,78 @@
+"""Option parsing shared by several commands: speech rate, profiles, formats, languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from ..config import Config
+from ..errors import UsageError
+from ..profiles import StyleProfile, default_profile_for, get_profile
+from .common import split_list
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
+
+
+def parse_languages(value: str | None, config: Config) -> tuple[str, ...]:
+    languages = split_list(value) if value else list(config.get("to", []))
+    for code in languages:
+        if not _LANGUAGE.match(code):
+            raise UsageError(f"not a language code: {code!r}", hint="use ISO 639-1 codes such as ru, de, pt")
+    return tuple(dict.fromkeys(languages))
+
+
+def parse_formats(value: str | None, config: Config, default: tuple[str, ...]) -> tuple[str, ...]:
+    from ..export import format_name
+
+    formats = tuple(split_list(value)) if value else tuple(config.get("formats", default))
+    # format_name raises UsageError naming the known formats
+    return tuple(dict.fromkeys(format_name(fmt) for fmt in formats))
+
+
+def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
+    """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
+    from ..segment import SpeechRate, parse_rate_overrides
+
+    table = dict(config.speech_rate)
+    speakers = table.pop("speakers", {})
+    base = SpeechRate()
+    values: dict[str, Any] = {}
+    if wpm is not None or "wpm" in table:
+        values["wpm"] = wpm if wpm is not None else table["wpm"]
+    overrides = parse_rate_overrides(rates) if rates else tuple(
+        (str(k), float(v)) for k, v in speakers.items()
+    )
+    if overrides:
+        values["speaker_wpm"] = overrides
+    if not values:
+        return base
+    from dataclasses import replace
+
+    try:
+        return replace(base, **values)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"bad speech rate: {exc}") from exc
+
+
+def profile_chooser(profile: str | None, config: Config):
+    """A function language -> StyleProfile honouring --profile (source language) and [profiles]."""
+    named = {lang: get_profile(name) for lang, name in config.profiles.items()}
+    forced = get_profile(profile) if profile else None
+
+    def choose(language: str) -> StyleProfile:
+        if language in named:
+            return named[language]
+        if forced is not None and language == "en":
+            return forced
+        return default_profile_for(language)
+
+    return choose
+
+
+def existing_file(path: Path, what: str) -> Path:
+    from ..errors import InputError
+
+    if not path.exists():
+        raise InputError(f"{what} not found", path=str(path), hint="check the path")
+    return path

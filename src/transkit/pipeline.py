@@ -1,0 +1,560 @@
+"""The only module that chains the stages: ingest -> segment/time (or align) ->
+translate -> lay out -> export -> check.
+
+Every function takes plain data and an optional progress callback; nothing here
+prints. The CLI turns ``ProgressEvent``s into progress bars.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from . import __version__
+from .errors import InputError, UsageError
+from .fsio import write_if_changed
+from .model import LanguageResult, Project, Track, Translation
+from .profiles import StyleProfile, default_profile_for, get_profile
+from .translate.base import TranslateOptions
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    file: str
+    stage: str  # ingest | segment | align | translate | layout | export | check | done
+    language: str = ""
+    done: int = 0
+    total: int = 0
+
+
+Progress = Callable[[ProgressEvent], None]
+
+SUBTITLE_FORMATS = ("srt", "vtt", "ass")
+BILINGUAL_SUBTITLE_FORMATS = ("bi.srt", "bi.ass")
+DOCUMENT_FORMATS = ("pdf", "html", "docx", "md", "tmx", "xliff")
+DEFAULT_FORMATS = SUBTITLE_FORMATS + BILINGUAL_SUBTITLE_FORMATS + ("pdf", "html", "docx", "md")
+CHECKED_FORMATS = ("srt", "vtt")
+SOURCE_SUFFIXES = (".md",)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything that decides a run's output, with the defaults a user gets."""
+
+    languages: tuple[str, ...] = ()
+    out_dir: Path = Path("translations")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    engine: str = "auto"
+    translate_options: TranslateOptions = TranslateOptions()
+    profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
+    speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
+    audio: Path | None = None
+    glossary: Path | None = None
+    use_memory: bool = True
+    memory_path: Path | None = None
+    models_dir: Path | None = None
+
+    def profile_for(self, language: str) -> StyleProfile:
+        for lang, name in self.profiles:
+            if lang == language:
+                return get_profile(name)
+        return default_profile_for(language)
+
+
+@dataclass(frozen=True)
+class LanguageSummary:
+    language: str
+    engine: str
+    segments: int
+    cues: int
+    qa_flags: int
+    check_errors: int
+    check_warnings: int
+    translated: int  # sentences the engine translated in this run (0 = all from memory)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    source: str
+    project_path: str
+    languages: tuple[LanguageSummary, ...]
+    files_written: tuple[str, ...]
+    files_unchanged: tuple[str, ...]
+    stage_seconds: tuple[tuple[str, float], ...] = field(default=())
+
+
+def _notify(progress: Progress | None, event: ProgressEvent) -> None:
+    if progress is not None:
+        progress(event)
+
+
+# ---------------------------------------------------------------- stages
+
+
+def prepare_project(
+    source: Path,
+    *,
+    speech_rate: object | None = None,
+    audio: Path | None = None,
+    progress: Progress | None = None,
+) -> Project:
+    """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
+
+    ``source`` may be a transcript in the source format (.md), a project JSON, an
+    SRT/VTT file (its cue times are kept) or plain text (.txt).
+    """
+    from .segment import SpeechRate, segment_transcript
+
+    name = str(source)
+    _notify(progress, ProgressEvent(name, "ingest"))
+    suffix = source.suffix.lower()
+    rate = speech_rate if speech_rate is not None else SpeechRate()
+    timing: tuple[tuple[str, str], ...] = rate.as_pairs()
+    if suffix == ".json":
+        from .projectfile import load_project
+
+        project = load_project(source)
+        transcript, segments, timing = project.transcript, project.segments, project.timing
+        if audio is None:
+            return project
+    elif suffix in (".srt", ".vtt"):
+        from .ingest.from_subtitles import transcript_from_cues
+        from .ingest.subtitles import read_subtitle_file
+
+        transcript, segments = transcript_from_cues(read_subtitle_file(source), name)
+        timing = (("method", "subtitles"),)
+    else:
+        if suffix == ".txt":
+            from .fsio import read_text_file
+            from .ingest.plain_text import transcript_from_plain_text
+
+            transcript = transcript_from_plain_text(read_text_file(source, "text file"), name)
+        else:
+            from .ingest import load_transcript
+
+            transcript = load_transcript(source)
+        _notify(progress, ProgressEvent(name, "segment"))
+        segments = segment_transcript(transcript, rate)
+    if audio is not None:
+        from .align import align_transcript
+
+        def on_align(done: int, total: int) -> None:
+            _notify(progress, ProgressEvent(name, "align", done=done, total=total))
+
+        result = align_transcript(transcript, segments, audio, progress=on_align)
+        segments = tuple(result.segments)
+        timing = (("method", "aligned"), ("audio", Path(audio).name))
+    return Project(transcript=transcript, segments=segments, timing=timing)
+
+
+def translate_project(
+    project: Project,
+    languages: Sequence[str],
+    settings: RunSettings,
+    *,
+    label: str = "",
+    progress: Progress | None = None,
+) -> tuple[Project, dict[str, int]]:
+    """Translate every segment into each language; returns the project and, per
+    language, how many sentences the engine translated in this call."""
+    from .translate.service import translate_texts
+
+    memory = _open_memory(settings)
+    glossary = _load_glossary(settings.glossary)
+    source_language = project.transcript.meta.language
+    texts = [segment.text for segment in project.segments]
+    results = {lang.language: lang for lang in project.languages}
+    engine_counts: dict[str, int] = {}
+    try:
+        for language in languages:
+            if language == source_language:
+                continue
+
+            def on_batch(done: int, total: int, language: str = language) -> None:
+                _notify(progress, ProgressEvent(label, "translate", language, done, total))
+
+            _notify(progress, ProgressEvent(label, "translate", language, 0, len(texts)))
+            batch = translate_texts(
+                texts,
+                source_language,
+                language,
+                engine=settings.engine,
+                options=settings.translate_options,
+                memory=memory,
+                glossary=glossary,
+                progress=on_batch,
+                models_dir=settings.models_dir,
+            )
+            # A memory hit is a cached engine result: record where the text came from,
+            # not whether this run had it cached, so outputs do not depend on the cache.
+            translations = tuple(
+                Translation(
+                    segment_id=segment.id,
+                    text=text,
+                    origin="human" if origin == "human" else "engine",
+                    qa_flags=tuple(flags),
+                )
+                for segment, text, origin, flags in zip(
+                    project.segments, batch.texts, batch.origins, batch.qa_flags
+                )
+            )
+            results[language] = LanguageResult(
+                language=language,
+                engine=batch.engine,
+                model=batch.model_id,
+                model_version=batch.model_version,
+                translations=translations,
+                options=(("options", settings.translate_options.key()),),
+            )
+            engine_counts[language] = batch.engine_sentences
+    finally:
+        if memory is not None:
+            memory.close()
+    ordered = tuple(results[lang] for lang in sorted(results))
+    return replace(project, languages=ordered), engine_counts
+
+
+def _open_memory(settings: RunSettings):
+    if not settings.use_memory:
+        return None
+    from .paths import memory_path
+    from .translate.memory import TranslationMemory
+
+    return TranslationMemory(settings.memory_path or memory_path())
+
+
+def _load_glossary(path: Path | None):
+    if path is None:
+        return None
+    from .translate.glossary import load_glossary
+
+    return load_glossary(path)
+
+
+def build_track(project: Project, language: str, profile: StyleProfile) -> Track:
+    """Lay out the cues of one language (the source language uses the segments' own text)."""
+    from .layout import layout_track
+
+    texts = None
+    if language != project.transcript.meta.language:
+        result = project.language(language)
+        if result is None:
+            raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
+        texts = {t.segment_id: t.text for t in result.translations}
+    return layout_track(project.segments, language, profile, texts=texts, transcript=project.transcript)
+
+
+def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
+    """Run the subtitle linter on written SRT/VTT files; returns (errors, warnings)."""
+    from .check import check_cues
+    from .ingest.subtitles import read_subtitle_file
+
+    errors = warnings = 0
+    for path in paths:
+        if path.suffix.lstrip(".") in CHECKED_FORMATS:
+            report = check_cues(read_subtitle_file(path), profile)
+            errors += len(report.errors)
+            warnings += len(report.warnings)
+    return errors, warnings
+
+
+@dataclass(frozen=True)
+class LanguageExport:
+    language: str
+    cues: int
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    check_errors: int
+    check_warnings: int
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    project_path: str
+    languages: tuple[LanguageExport, ...]
+
+    @property
+    def files_written(self) -> tuple[str, ...]:
+        return tuple(f for lang in self.languages for f in lang.written)
+
+    @property
+    def check_errors(self) -> int:
+        return sum(lang.check_errors for lang in self.languages)
+
+
+def export_project(
+    project: Project,
+    stem: str,
+    out_dir: Path,
+    languages: Sequence[str],
+    formats: Sequence[str],
+    *,
+    profile_for: Callable[[str], StyleProfile] = default_profile_for,
+    flat: bool = False,
+    save: bool = False,
+    audio: Path | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write ``formats`` for each language of a project (no translation happens here),
+    then lint the written subtitles.
+
+    ``flat`` puts every file straight into ``out_dir`` instead of one folder per
+    language; ``save`` writes the project JSON beside them. Bilingual formats are
+    written for target languages only.
+    """
+    from .export import ExportJob, get_exporter, output_name
+    from .projectfile import dumps_project
+
+    source_language = project.transcript.meta.language
+    exporters = [get_exporter(fmt) for fmt in formats]  # unknown formats fail before any work
+    project_path = ""
+    if save:
+        path = out_dir / f"{stem}.project.json"
+        write_if_changed(path, dumps_project(project).encode())
+        project_path = str(path)
+    source_track = build_track(project, source_language, profile_for(source_language))
+    options = (("audio", str(audio)),) if audio else ()
+    results: list[LanguageExport] = []
+    for language in languages:
+        _notify(progress, ProgressEvent(stem, "export", language))
+        profile = profile_for(language)
+        is_source = language == source_language
+        track = source_track if is_source else build_track(project, language, profile)
+        job = ExportJob(
+            project=project,
+            language=language,
+            track=track,
+            source_track=None if is_source else source_track,
+            options=options,
+        )
+        folder = out_dir if flat else out_dir / language
+        written: list[Path] = []
+        unchanged: list[Path] = []
+        for fmt, exporter in zip(formats, exporters):
+            if exporter.bilingual and is_source:
+                continue
+            path = folder / output_name(stem, language, source_language, fmt)
+            (written if write_if_changed(path, exporter.render(job)) else unchanged).append(path)
+        _notify(progress, ProgressEvent(stem, "check", language))
+        errors, warnings = check_outputs(written + unchanged, profile)
+        results.append(
+            LanguageExport(
+                language=language,
+                cues=len(track.cues),
+                written=tuple(map(str, written)),
+                unchanged=tuple(map(str, unchanged)),
+                check_errors=errors,
+                check_warnings=warnings,
+            )
+        )
+    return ExportResult(project_path=project_path, languages=tuple(results))
+
+
+# ---------------------------------------------------------------- whole runs
+
+
+def source_stem(source: Path) -> str:
+    name = source.name
+    for suffix in (".project.json", source.suffix):
+        if suffix and name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def segment_source(
+    source: Path,
+    out_dir: Path,
+    *,
+    profile: StyleProfile | None = None,
+    speech_rate: object | None = None,
+    formats: Sequence[str] = ("srt", "vtt"),
+    audio: Path | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
+    project = prepare_project(source, speech_rate=speech_rate, audio=audio, progress=progress)
+    return export_project(
+        project,
+        source_stem(source),
+        out_dir,
+        [project.transcript.meta.language],
+        formats,
+        profile_for=(lambda _lang: profile) if profile else default_profile_for,
+        flat=True,
+        save=True,
+        progress=progress,
+    )
+
+
+def run_source(source: Path, settings: RunSettings, progress: Progress | None = None) -> RunResult:
+    """ingest -> time -> translate -> lay out -> export -> check, for every language."""
+    name = str(source)
+    stem = source_stem(source)
+    seconds: dict[str, float] = {}
+
+    clock = time.perf_counter()
+    project = prepare_project(source, speech_rate=settings.speech_rate, audio=settings.audio, progress=progress)
+    seconds["prepare"] = time.perf_counter() - clock
+    source_language = project.transcript.meta.language
+    targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
+
+    clock = time.perf_counter()
+    project, engine_counts = translate_project(project, targets, settings, label=name, progress=progress)
+    seconds["translate"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    exported = export_project(
+        project,
+        stem,
+        settings.out_dir,
+        [source_language, *targets],
+        settings.formats,
+        profile_for=settings.profile_for,
+        save=True,
+        audio=settings.audio,
+        progress=progress,
+    )
+    seconds["export+check"] = time.perf_counter() - clock
+
+    written = [Path(p) for p in exported.files_written]
+    unchanged = [Path(p) for lang in exported.languages for p in lang.unchanged]
+    project_file = Path(exported.project_path)
+    manifest = settings.out_dir / f"{stem}.manifest.json"
+    manifest_bytes = _manifest(source, project, settings, [project_file, *written, *unchanged])
+    (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
+
+    summaries = []
+    for lang in exported.languages:
+        result = project.language(lang.language)
+        summaries.append(
+            LanguageSummary(
+                language=lang.language,
+                engine=result.engine if result else "source",
+                segments=len(project.segments),
+                cues=lang.cues,
+                qa_flags=sum(len(t.qa_flags) for t in result.translations) if result else 0,
+                check_errors=lang.check_errors,
+                check_warnings=lang.check_warnings,
+                translated=engine_counts.get(lang.language, 0),
+            )
+        )
+    _notify(progress, ProgressEvent(name, "done"))
+    return RunResult(
+        source=name,
+        project_path=exported.project_path,
+        languages=tuple(summaries),
+        files_written=tuple(map(str, written)),
+        files_unchanged=tuple(map(str, unchanged)),
+        stage_seconds=tuple(seconds.items()),
+    )
+
+
+def qa_report_bytes(project: Project) -> bytes:
+    """The QA flags of every translated segment, per language, as JSON."""
+    report: dict[str, object] = {}
+    for lang in project.languages:
+        flagged = [
+            {"segment": t.segment_id, "flags": list(t.qa_flags), "source": seg.text, "target": t.text}
+            for seg, t in zip(project.segments, lang.translations)
+            if t.qa_flags
+        ]
+        counts: dict[str, int] = {}
+        for item in flagged:
+            for flag in item["flags"]:
+                name = flag.split(":", 1)[0]
+                counts[name] = counts.get(name, 0) + 1
+        report[lang.language] = {
+            "engine": lang.engine,
+            "model": lang.model,
+            "segments": len(lang.translations),
+            "flagged": len(flagged),
+            "counts": dict(sorted(counts.items())),
+            "items": flagged,
+        }
+    return (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def _manifest(source: Path, project: Project, settings: RunSettings, outputs: list[Path]) -> bytes:
+    """What produced these files: enough to tell whether they are current."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    data = {
+        "transkit": __version__,
+        "source": source.name,
+        "source_sha256": digest,
+        "timing": dict(project.timing),
+        "options": {
+            "engine": settings.engine,
+            "translate": settings.translate_options.key(),
+            "formats": list(settings.formats),
+            "profiles": {lang: settings.profile_for(lang).name for lang in _languages(project)},
+            "glossary": settings.glossary.name if settings.glossary else None,
+        },
+        "languages": {
+            lang.language: {"engine": lang.engine, "model": lang.model, "model_version": lang.model_version}
+            for lang in project.languages
+        },
+        "outputs": sorted(os.path.relpath(p, settings.out_dir) for p in outputs),
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _languages(project: Project) -> list[str]:
+    return [project.transcript.meta.language, *(lang.language for lang in project.languages)]
+
+
+def expand_sources(items: Sequence[str]) -> list[Path]:
+    """Files, folders (their *.md files) and globs -> a sorted, de-duplicated list."""
+    import glob
+
+    found: list[Path] = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            found += sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
+        elif any(ch in item for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(item))
+            if not matches:
+                raise InputError("no files match this pattern", path=item)
+            found += [p for p in matches if p.is_file()]
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError("source not found", path=item, hint="give a transcript file, a folder or a glob")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    if not unique:
+        raise InputError("no source transcripts (*.md) found", path=", ".join(items))
+    stems = [source_stem(p) for p in unique]
+    duplicates = {s for s in stems if stems.count(s) > 1}
+    if duplicates:
+        raise UsageError(
+            f"two sources share the name {sorted(duplicates)[0]!r}; their outputs would collide",
+            hint="rename one of them",
+        )
+    return [Path(os.path.relpath(p)) if p.is_relative_to(Path.cwd()) else p for p in unique]
+
+
+def run_batch(
+    sources: Sequence[Path],
+    settings: RunSettings,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[RunResult]:
+    """Run every source; with ``jobs`` > 1 in that many worker processes.
+
+    Results come back in the order of ``sources`` whatever order workers finish in.
+    A failing file stops the batch with its error; finished files are kept and
+    a re-run reuses the translation memory.
+    """
+    if settings.audio is not None and len(sources) > 1:
+        raise UsageError("--audio goes with a single source transcript", hint="run one file per recording")
+    if jobs <= 1 or len(sources) <= 1:
+        return [run_source(source, settings, progress) for source in sources]
+    from .batch import run_parallel
+
+    return run_parallel(sources, settings, jobs=jobs, progress=progress)
