@@ -237,7 +237,12 @@ def _load_glossary(path: Path | None):
 
 
 def build_track(project: Project, language: str, profile: StyleProfile) -> Track:
-    """Lay out the cues of one language (the source language uses the segments' own text)."""
+    """Lay out the cues of one language.
+
+    The source language shows the segments' own text exactly as the transcript
+    has it; typography rules are applied to translations only (engines write
+    straight quotes and three dots, an editor's transcript is left as written).
+    """
     from .layout import layout_track
 
     texts = None
@@ -246,20 +251,22 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
         if result is None:
             raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
         texts = {t.segment_id: t.text for t in result.translations}
-    return layout_track(project.segments, language, profile, texts=texts, transcript=project.transcript)
+    return layout_track(
+        project.segments, language, profile, texts=texts, transcript=project.transcript, typography=texts is not None
+    )
 
 
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
-    """Run the subtitle linter on written SRT/VTT files; returns (errors, warnings)."""
+    """Run the subtitle linter on written single-language SRT/VTT files, read back
+    from disk as a player would; returns (errors, warnings)."""
     from .check import check_cues
     from .ingest.subtitles import read_subtitle_file
 
     errors = warnings = 0
     for path in paths:
-        if path.suffix.lstrip(".") in CHECKED_FORMATS:
-            report = check_cues(read_subtitle_file(path), profile)
-            errors += len(report.errors)
-            warnings += len(report.warnings)
+        report = check_cues(read_subtitle_file(path), profile)
+        errors += len(report.errors)
+        warnings += len(report.warnings)
     return errors, warnings
 
 
@@ -307,11 +314,12 @@ def export_project(
     language; ``save`` writes the project JSON beside them. Bilingual formats are
     written for target languages only.
     """
-    from .export import ExportJob, get_exporter, output_name
+    from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
 
     source_language = project.transcript.meta.language
-    exporters = [get_exporter(fmt) for fmt in formats]  # unknown formats fail before any work
+    formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
+    exporters = [get_exporter(fmt) for fmt in formats]
     project_path = ""
     if save:
         path = out_dir / f"{stem}.project.json"
@@ -335,13 +343,16 @@ def export_project(
         folder = out_dir if flat else out_dir / language
         written: list[Path] = []
         unchanged: list[Path] = []
+        checked: list[Path] = []
         for fmt, exporter in zip(formats, exporters):
             if exporter.bilingual and is_source:
                 continue
             path = folder / output_name(stem, language, source_language, fmt)
             (written if write_if_changed(path, exporter.render(job)) else unchanged).append(path)
+            if fmt in CHECKED_FORMATS:
+                checked.append(path)
         _notify(progress, ProgressEvent(stem, "check", language))
-        errors, warnings = check_outputs(written + unchanged, profile)
+        errors, warnings = check_outputs(checked, profile)
         results.append(
             LanguageExport(
                 language=language,
