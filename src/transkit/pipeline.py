@@ -465,6 +465,14 @@ def run_source(source: Path, settings: RunSettings, progress: Progress | None = 
     )
 
 
+def summary_json_bytes(results: Sequence[RunResult]) -> bytes:
+    """A run's results as JSON, for scripts that drive transkit."""
+    from dataclasses import asdict
+
+    data = [asdict(result) for result in results]
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
 def qa_report_bytes(project: Project) -> bytes:
     """The QA flags of every translated segment, per language, as JSON."""
     report: dict[str, object] = {}

@@ -29,6 +29,9 @@ def register(app: typer.Typer) -> None:
         wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate (words per minute) without audio."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
         strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any output has a check violation."),
+        summary_json: Optional[Path] = typer.Option(
+            None, "--summary-json", help="Also write the run summary (per file and language) as JSON."
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Translate transcripts and write subtitles and bilingual documents.
@@ -79,6 +82,11 @@ def register(app: typer.Typer) -> None:
         with progress_view() as view:
             results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
         print_run_summary(results)
+        if summary_json is not None:
+            from ..fsio import atomic_write_bytes
+            from ..pipeline import summary_json_bytes
+
+            atomic_write_bytes(summary_json, summary_json_bytes(results))
         violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)
         if strict and violations:
             raise QualityError(f"{violations} subtitle check violations", hint="see the summary above")
