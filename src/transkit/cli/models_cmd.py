@@ -1,7 +1,206 @@
-"""Placeholder: this command group is not built yet."""
+"""``transkit models``: list, find, install and remove translation models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
 
 import typer
 
+from .common import is_interactive, report_errors
+
+models_app = typer.Typer(
+    name="models",
+    help=(
+        "Manage offline translation models (Argos packages, Firefox Translations models).\n\n"
+        "Examples:\n\n"
+        "  transkit models list\n\n"
+        "  transkit models install en ru\n\n"
+        "  transkit models install --from translate-zh_en-1_9.argosmodel"
+    ),
+    no_args_is_help=True,
+)
+
+_MODELS_DIR_HELP = "Models folder (default: $TRANSKIT_MODELS_DIR or ~/.local/share/transkit/models)."
+_INDEX_HELP = "Package index URL (default: $TRANSKIT_INDEX_URL, else the public Argos index)."
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(models_app, name="models")
+
+
+def _size(num_bytes: int | None) -> str:
+    return "?" if num_bytes is None else f"{num_bytes / 1e6:.0f} MB"
+
+
+def _table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@models_app.command("list")
+@report_errors
+def list_models(
+    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
+) -> None:
+    """List installed models: engine, language pair, version, size and folder.
+
+    Models Argos Translate installed itself are listed too (transkit uses them, read only).
+
+    Examples:
+
+      transkit models list
+
+      transkit models list --models-dir ./models
+    """
+    from ..translate.engines import installed_models
+    from ..translate.models import resolve_models_dir
+
+    root = resolve_models_dir(models_dir)
+    models = installed_models(root)
+    if not models:
+        typer.echo(f"no models installed in {root}")
+        typer.echo("install one with: transkit models install en ru   (or --from FILE.argosmodel)")
+        return
+    rows = [("ENGINE", "PAIR", "VERSION", "SIZE", "FOLDER")]
+    rows += [(m.engine, m.pair, m.version or "-", _size(m.size_bytes), str(m.path)) for m in models]
+    _table(rows)
+
+
+@models_app.command("available")
+@report_errors
+def available_models(
+    index_url: Optional[str] = typer.Option(None, "--index-url", help=_INDEX_HELP),
+    source: Optional[str] = typer.Option(None, "--source", "-s", help="Only packages from this language."),
+    target: Optional[str] = typer.Option(None, "--target", "-t", help="Only packages into this language."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+) -> None:
+    """List the packages a package index offers.
+
+    Examples:
+
+      transkit models available --source en
+
+      transkit models available --index-url http://127.0.0.1:8000/index.json
+    """
+    from ..translate.models import available
+
+    packages = [
+        p for p in available(index_url, timeout=timeout)
+        if source in (None, p.source) and target in (None, p.target)
+    ]
+    if not packages:
+        typer.echo("the index offers no matching packages")
+        return
+    rows = [("ENGINE", "PAIR", "VERSION", "SIZE", "SHA256")]
+    rows += [
+        (p.engine, f"{p.source}->{p.target}", p.version or "-", _size(p.size), "yes" if p.sha256 else "no")
+        for p in packages
+    ]
+    _table(rows)
+
+
+@models_app.command("install")
+@report_errors
+def install_model(
+    source: Optional[str] = typer.Argument(None, help="Source language code, e.g. en."),
+    target: Optional[str] = typer.Argument(None, help="Target language code, e.g. ru."),
+    engine: str = typer.Option("argos", "--engine", "-e", help="argos or firefox (which index package to take)."),
+    index_url: Optional[str] = typer.Option(None, "--index-url", help=_INDEX_HELP),
+    from_path: Optional[Path] = typer.Option(
+        None, "--from", help="Install this .argosmodel/zip file or model folder instead of downloading."
+    ),
+    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+) -> None:
+    """Install a model from the package index, or from a local file or folder.
+
+    Downloads are checked against the index's SHA-256 when it gives one, and
+    packages are unpacked safely; an existing model of the same pair is replaced.
+
+    Examples:
+
+      transkit models install en ru
+
+      transkit models install en ru --engine firefox --index-url http://127.0.0.1:8000/index.json
+
+      transkit models install --from translate-en_ru-1_9.argosmodel
+
+      transkit models install en pt --from ./enpt-model-folder
+    """
+    from ..errors import UsageError
+    from ..translate import models
+
+    if from_path is not None:
+        if (source is None) != (target is None):
+            raise UsageError("give both languages or neither", hint="e.g. transkit models install en pt --from DIR")
+        model = models.install_from_file(from_path, models_dir=models_dir, source=source, target=target)
+    else:
+        if source is None or target is None:
+            raise UsageError(
+                "which model? give a language pair or --from",
+                hint="e.g. transkit models install en ru, or transkit models install --from FILE.argosmodel",
+            )
+        with _download_bar(f"{source}->{target}") as on_progress:
+            model = models.install_from_index(
+                source, target, engine=engine, index_url=index_url, models_dir=models_dir,
+                progress=on_progress, timeout=timeout,
+            )
+    typer.echo(f"installed {model.engine} {model.pair} {model.version} ({_size(model.size_bytes)}) in {model.path}")
+
+
+@models_app.command("remove")
+@report_errors
+def remove_model(
+    source: str = typer.Argument(..., help="Source language code."),
+    target: str = typer.Argument(..., help="Target language code."),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Only this engine's model (argos or firefox)."),
+    models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
+) -> None:
+    """Remove the installed model(s) for a language pair.
+
+    Examples:
+
+      transkit models remove en ru
+
+      transkit models remove en pt --engine firefox
+    """
+    from ..translate.models import remove
+
+    for model in remove(source, target, engine, models_dir):
+        typer.echo(f"removed {model.engine} {model.pair} {model.version} from {model.path}")
+
+
+class _download_bar:
+    """A rich download bar on a terminal; one line when done otherwise (logs, CI)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+        self.task = None
+        self.done = 0
+
+    def __enter__(self):
+        if is_interactive():
+            from rich.console import Console
+            from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+            self.bar = Progress(
+                TextColumn(f"downloading {self.label}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                console=Console(stderr=True), transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("download", total=None)
+        return self.update
+
+    def update(self, done: int, total: int | None) -> None:
+        self.done = done
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+        elif self.done:
+            typer.echo(f"transkit: downloaded {self.label}: {_size(self.done)}", err=True)
