@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "models_cmd",
     "run_cmd",
     "export_cmd",
+    "memory_cmd",
     "align_cmd",
 )
 
