@@ -1,0 +1,87 @@
+"""Bilingual Markdown: per paragraph the source text, then its translation as a quote.
+
+Chosen over a two-column table because long paragraphs make a Markdown table
+unreadable as plain text, while blocks read well both raw and rendered:
+
+    **Jens Stoltenberg**
+
+    No, NATO is a defensive alliance. ...
+
+    > Нет, НАТО — оборонительный союз. ...
+
+Editor's notes stay in the source language, in italics. Text is escaped so that
+nothing in the transcript turns into Markdown or HTML markup.
+Option: ``columns`` source-first|target-first (which language comes first).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import Exporter
+from .parallel import ParallelText, clean, option, parallel_text
+
+# Characters that could start markup anywhere in a line (CommonMark backslash escapes).
+_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+# A number then "." or ")" at the start of a block would start an ordered list.
+_ORDERED = re.compile(r"^(\d+)(?=[.)])")
+
+
+def escape(text: str) -> str:
+    """Plain text that renders as itself: inline markup characters and block starts escaped."""
+    text = _INLINE.sub(r"\\\1", clean(text))
+    ordered = _ORDERED.match(text)
+    if ordered:
+        return ordered.group(1) + "\\" + text[ordered.end(1):]
+    if text[:1] in ("#", "-", "+", "=", ">"):
+        return "\\" + text
+    return text
+
+
+class MarkdownExporter(Exporter):
+    name = "md"
+    extension = ".md"
+    bilingual = True
+
+    def render(self, job: Any) -> bytes:
+        text = parallel_text(job)
+        source_first = option(job, "columns", "source-first", ("source-first", "target-first")) == "source-first"
+        return render_markdown(text, source_first=source_first).encode("utf-8")
+
+
+def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
+    t = text.title
+    out = [f"# {escape(t.title)}", ""]
+    if t.subtitle:
+        out += [f"*{escape(t.subtitle)}*", ""]
+    facts: list[tuple[str, str]] = []
+    source = " · ".join(escape(x) for x in (t.publisher, t.date) if x)
+    if source:
+        facts.append(("Source", source))
+    if t.url:
+        web = re.fullmatch(r"https?://[^\s<>]+", t.url.strip())
+        facts.append(("Address", f"<{t.url.strip()}>" if web else escape(t.url)))
+    facts += [("Interviewer", escape(p)) for p in t.interviewers]
+    facts += [("Interviewee", escape(p)) for p in t.interviewees]
+    translation = f"{escape(text.source_name)} → {escape(text.target_name)}"
+    if t.translation_line:
+        translation += f"; {escape(t.translation_line)}"
+    facts.append(("Translation", translation))
+    # A trailing backslash is a hard line break, keeping the facts on separate lines.
+    out += [f"**{label}:** {value}" + ("\\" if i < len(facts) - 1 else "") for i, (label, value) in enumerate(facts)]
+    out += ["", "---", ""]
+    for row in text.rows:
+        if row.kind == "note":
+            out += [f"*Editor's note:* *{escape(row.note)}*", ""]
+            continue
+        if row.speaker_changed and row.speaker:
+            out += [f"**{escape(row.speaker)}**", ""]
+        source_text = escape(" ".join(p.source for p in row.pairs))
+        target_text = escape(" ".join(p.target for p in row.pairs if p.target))
+        first, second = (source_text, target_text) if source_first else (target_text, source_text)
+        if first:
+            out += [first, ""]
+        if second:
+            out += [f"> {second}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,278 @@
+"""XLIFF 1.2 for post-editing, and reading the post-edited file back.
+
+Export: one ``<trans-unit>`` per segment, ``id`` = the segment id, grouped by
+paragraph (the group's note names the speaker). Machine output is marked
+``state="needs-review-translation" state-qualifier="mt-suggestion"``; human
+translations ``state="final"``; a segment with no translation has no target.
+XLIFF 1.2 is chosen over 2.0 because every CAT tool in use reads it.
+
+Import (``import_xliff``): XLIFF 1.2 or 2.0, parsed with defusedxml, so entity
+declarations (XML bombs) and external entities are refused. Given the project,
+every unit's source must still be that segment's sentence, and only targets that
+differ from the project's current translation are returned: those are the
+translator's edits, to be stored as human translations.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import InputError
+from ..fsio import read_input_bytes
+from ..model import Project
+from . import Exporter
+from .tmx import XML_LANG, to_bytes, translation_pairs, xml_safe
+
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+MAX_BYTES = 200 * 1024 * 1024
+
+
+class XliffExporter(Exporter):
+    name = "xliff"
+    extension = ".xlf"
+    bilingual = True
+
+    def render(self, job: Any) -> bytes:
+        return render_xliff(job.project, job.language)
+
+
+def render_xliff(project: Project, language: str) -> bytes:
+    result, pairs = translation_pairs(project, language)
+    transcript = project.transcript
+    source_language = transcript.meta.language or "en"
+    root = ET.Element("xliff", {"version": "1.2", "xmlns": XLIFF12})
+    file = ET.SubElement(
+        root,
+        "file",
+        {
+            "original": Path(transcript.source_path).name or "transcript",
+            "source-language": source_language,
+            "target-language": language,
+            "datatype": "plaintext",
+            "tool-id": "transkit",
+        },
+    )
+    header = ET.SubElement(file, "header")
+    ET.SubElement(header, "tool", {"tool-id": "transkit", "tool-name": "transkit", "tool-version": __version__})
+    model = " ".join(x for x in (result.model, result.model_version) if x)
+    ET.SubElement(header, "note", {"from": "transkit"}).text = xml_safe(
+        f"Translation engine: {result.engine or 'unknown'}" + (f", model {model}" if model else "")
+        + ". Edit the targets only; keep the sources as they are."
+    )
+    body = ET.SubElement(file, "body")
+    group = None
+    current_paragraph = None
+    for segment, translation in pairs:
+        if segment.paragraph != current_paragraph:
+            current_paragraph = segment.paragraph
+            group = ET.SubElement(body, "group", {"id": f"p{segment.paragraph}", "restype": "x-paragraph"})
+            speaker = transcript.speaker(segment.speaker)
+            if speaker or segment.speaker:
+                ET.SubElement(group, "note", {"from": "transkit"}).text = xml_safe(
+                    f"Speaker: {speaker.name if speaker else segment.speaker}"
+                )
+        unit = ET.SubElement(group, "trans-unit", {"id": str(segment.id), XML_SPACE: "preserve"})
+        ET.SubElement(unit, "source", {XML_LANG: source_language}).text = xml_safe(segment.text.strip())
+        if translation is not None and translation.text.strip():
+            attrs = {XML_LANG: language}
+            if translation.origin == "human":
+                attrs["state"] = "final"
+            else:
+                attrs["state"] = "needs-review-translation"
+                attrs["state-qualifier"] = "mt-suggestion" if translation.origin in ("engine", "memory") else "id-match"
+            ET.SubElement(unit, "target", attrs).text = xml_safe(translation.text.strip())
+            if translation.qa_flags:
+                ET.SubElement(unit, "note", {"from": "transkit-qa"}).text = xml_safe(
+                    "QA: " + ", ".join(translation.qa_flags)
+                )
+    return to_bytes(root)
+
+
+@dataclass(frozen=True)
+class XliffUnit:
+    segment_id: int
+    source: str
+    target: str | None  # None: no target element
+    state: str
+
+
+@dataclass(frozen=True)
+class XliffDocument:
+    version: str
+    source_language: str
+    target_language: str
+    units: tuple[XliffUnit, ...]
+
+
+def read_xliff(path: str | Path) -> XliffDocument:
+    """Every unit of an XLIFF 1.2 or 2.0 file; a malformed or hostile file is an ``InputError``."""
+    return _parse(path)[0]
+
+
+def _parse(path: str | Path) -> tuple[XliffDocument, str]:
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    data = read_input_bytes(path, "XLIFF file")
+    if len(data) > MAX_BYTES:
+        raise InputError(f"XLIFF file is larger than {MAX_BYTES // 2**20} MB", path=str(path))
+    try:
+        root = SafeET.fromstring(data)
+    except defusedxml.DefusedXmlException as exc:
+        raise InputError(
+            f"refused: the file declares XML entities or external references ({type(exc).__name__}), "
+            "which XLIFF never needs and an XML bomb uses",
+            path=str(path),
+            hint="export a plain XLIFF from your translation tool",
+        ) from exc
+    except ET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else None
+        raise InputError(f"not well-formed XML: {exc}", path=str(path), line=line) from exc
+    text = data.decode("utf-8", errors="replace")
+    if root.tag == f"{{{XLIFF12}}}xliff":
+        return _read_12(root, path, text), text
+    if root.tag == f"{{{XLIFF20}}}xliff":
+        return _read_20(root, path, text), text
+    raise InputError(
+        f"not an XLIFF 1.2 or 2.0 file (root element {root.tag!r})",
+        path=str(path),
+        hint="give the .xlf file transkit exported, after editing",
+    )
+
+
+def _content(element: ET.Element | None) -> str | None:
+    """The text of a source/target, inline markup flattened to its text."""
+    if element is None:
+        return None
+    return "".join(element.itertext())
+
+
+def _segment_id(raw: str | None, path, text: str) -> int:
+    if raw is None or not re.fullmatch(r"\d+", raw.strip()):
+        raise InputError(
+            f"translation unit id {raw!r} is not a transkit segment number",
+            path=str(path),
+            line=_line_of(text, raw or ""),
+            hint="keep the unit ids transkit wrote",
+        )
+    return int(raw)
+
+
+def _read_12(root: ET.Element, path, text: str) -> XliffDocument:
+    ns = {"x": XLIFF12}
+    files = root.findall("x:file", ns)
+    if not files:
+        raise InputError("XLIFF file has no <file> element", path=str(path))
+    units = []
+    for unit in root.iterfind(".//x:trans-unit", ns):
+        target = unit.find("x:target", ns)
+        units.append(
+            XliffUnit(
+                _segment_id(unit.get("id"), path, text),
+                _content(unit.find("x:source", ns)) or "",
+                _content(target),
+                target.get("state", "") if target is not None else "",
+            )
+        )
+    first = files[0]
+    return XliffDocument("1.2", first.get("source-language", ""), first.get("target-language", ""), tuple(units))
+
+
+def _read_20(root: ET.Element, path, text: str) -> XliffDocument:
+    ns = {"x": XLIFF20}
+    units = []
+    for unit in root.iterfind(".//x:unit", ns):
+        segments = unit.findall("x:segment", ns)
+        sources = [_content(s.find("x:source", ns)) or "" for s in segments]
+        targets = [_content(s.find("x:target", ns)) for s in segments]
+        has_target = any(t is not None for t in targets)
+        units.append(
+            XliffUnit(
+                _segment_id(unit.get("id"), path, text),
+                " ".join(sources),
+                " ".join(t or "" for t in targets) if has_target else None,
+                segments[0].get("state", "") if segments else "",
+            )
+        )
+    return XliffDocument("2.0", root.get("srcLang", ""), root.get("trgLang", ""), tuple(units))
+
+
+def _line_of(text: str, unit_id: str) -> int | None:
+    match = re.search(r'<(?:trans-unit|unit)\b[^>]*\bid="' + re.escape(unit_id) + '"', text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def import_xliff(
+    path: str | Path, project: Project | None = None, language: str | None = None
+) -> list[tuple[int, str, str]]:
+    """The post-edited targets of an XLIFF file as (segment id, source, target).
+
+    Without ``project``: every unit with a non-empty target. With it: the file
+    must belong to the project (same languages, every unit's source equal to its
+    segment's sentence, whitespace aside) and only targets that differ from the
+    project's current translation are returned. Raises ``InputError`` otherwise.
+    """
+    doc, text = _parse(path)
+    units = [u for u in doc.units if u.target is not None and u.target.strip()]
+    if project is None:
+        return [(u.segment_id, u.source.strip(), u.target.strip()) for u in units]  # type: ignore[union-attr]
+
+    source_language = project.transcript.meta.language or "en"
+    language = language or doc.target_language
+    if doc.target_language and _base(doc.target_language) != _base(language):
+        raise InputError(
+            f"the XLIFF file is for {doc.target_language!r}, not {language!r}",
+            path=str(path),
+            hint="import it for the language it was exported for",
+        )
+    if doc.source_language and _base(doc.source_language) != _base(source_language):
+        raise InputError(
+            f"the XLIFF file translates from {doc.source_language!r} but the project's source is {source_language!r}",
+            path=str(path),
+        )
+    segments = {s.id: s for s in project.segments}
+    result = project.language(language)
+    current = {t.segment_id: t.text for t in result.translations} if result else {}
+    edits: list[tuple[int, str, str]] = []
+    for unit in doc.units:
+        segment = segments.get(unit.segment_id)
+        if segment is None:
+            raise InputError(
+                f"unit {unit.segment_id} is not a segment of this project",
+                path=str(path),
+                line=_line_of(text, str(unit.segment_id)),
+                hint="import the XLIFF into the project it was exported from",
+            )
+        if not _same(unit.source, segment.text):
+            raise InputError(
+                f"unit {unit.segment_id}: the source text differs from the project's sentence "
+                f"({_short(unit.source)!r} vs {_short(segment.text)!r})",
+                path=str(path),
+                line=_line_of(text, str(unit.segment_id)),
+                hint="edit only the targets, or export the XLIFF again from the current project",
+            )
+        if unit.target is None or not unit.target.strip():
+            continue
+        if not _same(unit.target, current.get(unit.segment_id, "")):
+            edits.append((unit.segment_id, segment.text.strip(), " ".join(unit.target.split())))
+    return edits
+
+
+def _base(code: str) -> str:
+    return code.replace("_", "-").split("-")[0].lower()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
