@@ -20,7 +20,7 @@ from .errors import InputError, UsageError
 from .fsio import write_if_changed
 from .model import LanguageResult, Project, Track, Translation
 from .profiles import StyleProfile, default_profile_for, get_profile
-from .translate.base import TranslateOptions
+from .translate.base import TranslateOptions, Translator
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,8 @@ def prepare_project(
             transcript = load_transcript(source)
         _notify(progress, ProgressEvent(name, "segment"))
         segments = segment_transcript(transcript, rate)
+    # Only the file name: outputs must not depend on where the command was run from.
+    transcript = replace(transcript, source_path=source.name)
     if audio is not None:
         from .align import align_transcript
 
@@ -159,9 +161,13 @@ def translate_project(
     *,
     label: str = "",
     progress: Progress | None = None,
+    translators: OpenTranslators | None = None,
 ) -> tuple[Project, dict[str, int]]:
     """Translate every segment into each language; returns the project and, per
-    language, how many sentences the engine translated in this call."""
+    language, how many sentences the engine translated in this call.
+
+    ``translators`` keeps engines open for the next file of a batch; without it
+    each language's engine is opened and closed here."""
     from .translate.service import translate_texts
 
     memory = _open_memory(settings)
@@ -188,6 +194,7 @@ def translate_project(
                 memory=memory,
                 glossary=glossary,
                 progress=on_batch,
+                translator=translators.get(source_language, language) if translators else None,
                 models_dir=settings.models_dir,
             )
             # A memory hit is a cached engine result: record where the text came from,
@@ -217,6 +224,39 @@ def translate_project(
             memory.close()
     ordered = tuple(results[lang] for lang in sorted(results))
     return replace(project, languages=ordered), engine_counts
+
+
+class OpenTranslators:
+    """Translators opened once and kept for every file of a batch in one process:
+    opening one loads its model (and may start engine worker processes), which
+    otherwise every file of a batch would pay again."""
+
+    def __init__(self, settings: RunSettings) -> None:
+        self.settings = settings
+        self._open: dict[tuple[str, str], Translator] = {}
+
+    def get(self, source: str, target: str) -> Translator:
+        translator = self._open.get((source, target))
+        if translator is None:
+            from .translate.engines import open_translator
+
+            settings = self.settings
+            translator = open_translator(
+                source, target, engine=settings.engine, options=settings.translate_options, models_dir=settings.models_dir
+            )
+            self._open[(source, target)] = translator
+        return translator
+
+    def close(self) -> None:
+        translators, self._open = list(self._open.values()), {}
+        for translator in translators:
+            translator.close()
+
+    def __enter__(self) -> "OpenTranslators":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _open_memory(settings: RunSettings):
@@ -326,13 +366,15 @@ def export_project(
         write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
     source_track = build_track(project, source_language, profile_for(source_language))
-    options = (("audio", str(audio)),) if audio else ()
     results: list[LanguageExport] = []
     for language in languages:
         _notify(progress, ProgressEvent(stem, "export", language))
         profile = profile_for(language)
         is_source = language == source_language
         track = source_track if is_source else build_track(project, language, profile)
+        folder = out_dir if flat else out_dir / language
+        # documents link the recording relative to where they are written
+        options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
         job = ExportJob(
             project=project,
             language=language,
@@ -340,7 +382,6 @@ def export_project(
             source_track=None if is_source else source_track,
             options=options,
         )
-        folder = out_dir if flat else out_dir / language
         written: list[Path] = []
         unchanged: list[Path] = []
         checked: list[Path] = []
@@ -402,7 +443,13 @@ def segment_source(
     )
 
 
-def run_source(source: Path, settings: RunSettings, progress: Progress | None = None) -> RunResult:
+def run_source(
+    source: Path,
+    settings: RunSettings,
+    progress: Progress | None = None,
+    *,
+    translators: OpenTranslators | None = None,
+) -> RunResult:
     """ingest -> time -> translate -> lay out -> export -> check, for every language."""
     name = str(source)
     stem = source_stem(source)
@@ -415,7 +462,9 @@ def run_source(source: Path, settings: RunSettings, progress: Progress | None = 
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
 
     clock = time.perf_counter()
-    project, engine_counts = translate_project(project, targets, settings, label=name, progress=progress)
+    project, engine_counts = translate_project(
+        project, targets, settings, label=name, progress=progress, translators=translators
+    )
     seconds["translate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -471,6 +520,48 @@ def summary_json_bytes(results: Sequence[RunResult]) -> bytes:
 
     data = [asdict(result) for result in results]
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def apply_post_edits(
+    xliff: Path, project_path: Path, language: str | None = None, memory_path: Path | None = None
+) -> tuple[Project, int]:
+    """Take a translator's post-edited XLIFF back: the changed sentences go into the
+    translation memory as human translations (they win over any engine from now
+    on) and into the project file, so every later export and run uses them.
+    Returns the updated project and how many sentences changed."""
+    from .export.xliff import import_xliff
+    from .paths import memory_path as default_memory_path
+    from .projectfile import load_project, save_project
+    from .translate.memory import TranslationMemory
+
+    project = load_project(project_path)
+    if language is None:
+        targets = [lang.language for lang in project.languages]
+        if len(targets) != 1:
+            raise UsageError("the project has several languages", hint="say which one with --to")
+        language = targets[0]
+    result = project.language(language)
+    if result is None:
+        raise UsageError(f"the project has no {language!r} translation", path=str(project_path))
+    changes = import_xliff(xliff, project, language)
+    if not changes:
+        return project, 0
+    memory = TranslationMemory(memory_path or default_memory_path())
+    try:
+        memory.store_human(project.transcript.meta.language, language, [(src, tgt) for _, src, tgt in changes])
+    finally:
+        memory.close()
+    edited = {segment_id: target for segment_id, _, target in changes}
+    translations = tuple(
+        replace(t, text=edited[t.segment_id], origin="human", qa_flags=()) if t.segment_id in edited else t
+        for t in result.translations
+    )
+    updated = replace(
+        project,
+        languages=tuple(replace(lang, translations=translations) if lang is result else lang for lang in project.languages),
+    )
+    save_project(updated, project_path)
+    return updated, len(changes)
 
 
 def qa_report_bytes(project: Project) -> bytes:
@@ -573,7 +664,8 @@ def run_batch(
     if settings.audio is not None and len(sources) > 1:
         raise UsageError("--audio goes with a single source transcript", hint="run one file per recording")
     if jobs <= 1 or len(sources) <= 1:
-        return [run_source(source, settings, progress) for source in sources]
+        with OpenTranslators(settings) as translators:
+            return [run_source(source, settings, progress, translators=translators) for source in sources]
     from .batch import run_parallel
 
     return run_parallel(sources, settings, jobs=jobs, progress=progress)

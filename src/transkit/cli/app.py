@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "run_cmd",
     "export_cmd",
     "memory_cmd",
+    "edits_cmd",
     "align_cmd",
 )
 
