@@ -71,7 +71,7 @@ def read_input_bytes(path: str | os.PathLike[str], what: str = "file") -> bytes:
     if not p.exists():
         raise InputError(f"{what} not found", path=str(p), hint="check the path")
     if p.is_dir():
-        raise InputError(f"expected a {what}, found a folder", path=str(p))
+        raise InputError(f"expected a {what}, found a folder", path=str(p), hint=f"give the path of a {what}")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -128,9 +128,12 @@ def _plausible_cp1251(data: bytes) -> bool:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
         return False
-    letters = sum(ch.isalpha() for ch in text)
+    # Judge by the characters that are not digits, spaces or punctuation-heavy
+    # timestamps, so a short cp1251 subtitle file (mostly times) still counts.
+    considered = [ch for ch in text if not (ch.isdigit() or ch.isspace() or ch in ":,.->")]
+    letters = sum(ch.isalpha() for ch in considered)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
-    return controls == 0 and letters > len(text) * 0.3
+    return controls == 0 and letters > len(considered) * 0.5
 
 
 def read_text_file(path: str | os.PathLike[str], what: str = "file") -> str:
