@@ -1,11 +1,13 @@
 """Run many source files in parallel worker processes, forwarding progress events.
 
-Each worker runs ``pipeline.run_source`` for one file at a time; the cores are
-divided between workers so the engines do not oversubscribe the machine.
+Each worker runs ``pipeline.run_source`` for one file at a time and keeps its
+translators open from one file to the next; the cores are divided between
+workers so the engines do not oversubscribe the machine.
 """
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import queue
@@ -15,13 +17,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .pipeline import Progress, ProgressEvent, RunResult, RunSettings, run_source
+from .pipeline import OpenTranslators, Progress, ProgressEvent, RunResult, RunSettings, run_source
 
 _STOP = None
+_translators: OpenTranslators | None = None  # per worker process, for all its files
 
 
 def _worker(source: Path, settings: RunSettings, events) -> RunResult:  # runs in a child process
-    return run_source(source, settings, events.put)
+    global _translators
+    if _translators is None:
+        _translators = OpenTranslators(settings)  # every task of one pool has the same settings
+        atexit.register(_translators.close)
+    return run_source(source, settings, events.put, translators=_translators)
 
 
 def _forward(events, progress: Progress | None) -> None:
