@@ -15,6 +15,17 @@ no traceback unless ``--debug``. Exit codes (documented in README.md):
 
 from __future__ import annotations
 
+import re
+
+# Control characters and line separators (tab aside): a message quotes user data
+# (a line of a file, a name inside an archive), and the error must stay one line
+# that cannot move the cursor or recolour the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
 
 class TranskitError(Exception):
     """Base class: ``message`` says what went wrong, ``hint`` what to do about it."""
@@ -42,7 +53,7 @@ class TranskitError(Exception):
         text = f"{where}{self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return _UNPRINTABLE.sub(_escape, text)
 
 
 class UsageError(TranskitError):

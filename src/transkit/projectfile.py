@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, fields, is_dataclass
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+
+try:
+    from types import UnionType  # X | Y annotations (Python 3.10+)
+except ImportError:  # pragma: no cover
+    UnionType = None  # type: ignore[assignment,misc]
 
 from .errors import InputError
 from .fsio import atomic_write_text, read_text_file
@@ -46,7 +51,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno) from exc
+        raise InputError(f"not valid JSON: {exc.msg}", path=str(path), line=exc.lineno, hint=_REWRITE_HINT) from exc
     return project_from_dict(data, str(path))
 
 
@@ -73,15 +78,60 @@ def project_from_dict(data: Any, path: str = "") -> Project:
             )
             for lang in data.get("languages", ())
         )
-        return Project(
+        project = Project(
             transcript=transcript,
             segments=tuple(_build(Segment, s) for s in data["segments"]),
             languages=languages,
             profile=data.get("profile", "netflix-en"),
             timing=_pairs(data.get("timing", ())),
         )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(f"malformed project file: {exc!r}", path=path) from exc
+        _check_types(project, "project")
+        for segment in project.segments:
+            if not 0 <= segment.start_ms <= segment.end_ms:
+                raise ValueError(f"segment {segment.id} has times {segment.start_ms}..{segment.end_ms} ms")
+        return project
+    except KeyError as exc:
+        raise InputError(f"malformed project file: missing {exc}", path=path, hint=_REWRITE_HINT) from exc
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"malformed project file: {exc}", path=path, hint=_REWRITE_HINT) from exc
+
+
+_REWRITE_HINT = "write it again with transkit segment/translate, or fix the value"
+
+
+def _check_types(value: Any, where: str) -> None:
+    """Every field holds a value of its annotated type, so later stages never meet a
+    string where a time should be (JSON cannot promise that)."""
+    hints = get_type_hints(type(value))
+    for f in fields(value):
+        _check_value(getattr(value, f.name), hints[f.name], f"{where}.{f.name}")
+
+
+def _check_value(value: Any, hint: Any, where: str) -> None:
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Union or (UnionType is not None and origin is UnionType):
+        if value is None and type(None) in args:
+            return
+        hint = next(a for a in args if a is not type(None))
+        origin, args = get_origin(hint), get_args(hint)
+    if origin is Literal:
+        if value not in args:
+            raise ValueError(f"{where} is {value!r}, expected one of {', '.join(map(repr, args))}")
+    elif origin is tuple:
+        if not isinstance(value, tuple):
+            raise TypeError(f"{where} is not a list")
+        items = args[:1] * len(value) if len(args) == 2 and args[1] is Ellipsis else args
+        if len(items) != len(value):
+            raise ValueError(f"{where} has {len(value)} items, expected {len(items)}")
+        for i, (item, item_hint) in enumerate(zip(value, items)):
+            _check_value(item, item_hint, f"{where}[{i}]")
+    elif is_dataclass(hint):
+        _check_types(value, where)
+    elif hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(f"{where} is {value!r}, expected a number")
+    elif hint is int and isinstance(value, bool) or not isinstance(value, hint):
+        raise TypeError(f"{where} is {value!r}, expected {hint.__name__}")
 
 
 def _known(cls: type, values: Any) -> dict[str, Any]:
