@@ -324,6 +324,7 @@ class LanguageExport:
 class ExportResult:
     project_path: str
     languages: tuple[LanguageExport, ...]
+    project_written: bool = False  # False: the project file already held these bytes
 
     @property
     def files_written(self) -> tuple[str, ...]:
@@ -361,9 +362,10 @@ def export_project(
     formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
     exporters = [get_exporter(fmt) for fmt in formats]
     project_path = ""
+    project_written = False
     if save:
         path = out_dir / f"{stem}.project.json"
-        write_if_changed(path, dumps_project(project).encode())
+        project_written = write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
     source_track = build_track(project, source_language, profile_for(source_language))
     results: list[LanguageExport] = []
@@ -404,7 +406,7 @@ def export_project(
                 check_warnings=warnings,
             )
         )
-    return ExportResult(project_path=project_path, languages=tuple(results))
+    return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
 
 
 # ---------------------------------------------------------------- whole runs
@@ -486,6 +488,7 @@ def run_source(
     project_file = Path(exported.project_path)
     manifest = settings.out_dir / f"{stem}.manifest.json"
     manifest_bytes = _manifest(source, project, settings, [project_file, *written, *unchanged])
+    (written if exported.project_written else unchanged).insert(0, project_file)
     (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
 
     summaries = []
