@@ -113,6 +113,8 @@ def prepare_project(
     name = str(source)
     _notify(progress, ProgressEvent(name, "ingest"))
     suffix = source.suffix.lower()
+    if suffix != ".json":
+        _refuse_huge_source(source)
     rate = speech_rate if speech_rate is not None else SpeechRate()
     timing: tuple[tuple[str, str], ...] = rate.as_pairs()
     if suffix == ".json":
@@ -152,6 +154,25 @@ def prepare_project(
         segments = tuple(result.segments)
         timing = (("method", "aligned"), ("audio", Path(audio).name))
     return Project(transcript=transcript, segments=segments, timing=timing)
+
+
+# Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
+# transcript (benchmarks/resource_limits.py), and 16 MB is some 300 hours of
+# speech: a bigger source is refused before it is read. Project files are exempt.
+MAX_SOURCE_BYTES = 16 * 1024 * 1024
+
+
+def _refuse_huge_source(source: Path) -> None:
+    try:
+        size = source.stat().st_size
+    except OSError:
+        return  # a missing or unreadable source is reported by its reader
+    if size > MAX_SOURCE_BYTES:
+        raise InputError(
+            f"source is too large: {size / 2**20:.1f} MB (the limit is {MAX_SOURCE_BYTES // 2**20} MB)",
+            path=str(source),
+            hint="split it into several files; transkit run takes a folder",
+        )
 
 
 def translate_project(
@@ -291,8 +312,10 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
         if result is None:
             raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
         texts = {t.segment_id: t.text for t in result.translations}
+    # text that is not in the recording was left unaligned (zero length): no cue for it
+    shown = [segment for segment in project.segments if segment.timing != "unaligned"]
     return layout_track(
-        project.segments, language, profile, texts=texts, transcript=project.transcript, typography=texts is not None
+        shown, language, profile, texts=texts, transcript=project.transcript, typography=texts is not None
     )
 
 

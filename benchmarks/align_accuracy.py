@@ -1,0 +1,375 @@
+"""Accuracy of sentence starts found by ``transkit align``, beside aeneas, on audio
+whose true sentence starts are known.
+
+Test audio: every sentence of the transcript is spoken by flite (a different
+engine from the espeak-ng voice the aligner uses), one flite voice per speaker at
+different speeds, each clip trimmed to its speech, joined with random pauses of
+0.15-2 s (seeded), a few seconds of non-speech at the head and the tail, white
+noise at 20 dB SNR over the whole track, and the result encoded as MP3. The true
+start of a sentence is where its trimmed clip was placed.
+
+With ``--human`` the clips are real read speech with exact transcripts instead:
+five LibriVox utterances (public domain) and five of a second speaker, from
+Debian's ``pocketsphinx-testdata`` (BSD-2), each used twice; everything else is
+the same.
+
+Both aligners run as separate processes on the same MP3, one after the other;
+time is the process's wall-clock time (decoding, synthesis, alignment), memory its
+peak resident set. aeneas lives in its own virtual environment
+(``benchmarks/setup_aeneas.sh``) and is only ever run as a program.
+
+    .venv/bin/python benchmarks/align_accuracy.py [--source source/interview.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "bench-align"
+AENEAS_PYTHON = ROOT / ".cache" / "aeneas-venv" / "bin" / "python"
+RATE = 16_000
+
+# (flite voice, duration stretch): >1 is slower. One per speaker, in transcript order.
+FLITE_VOICES = (("slt", 0.90), ("rms", 1.15), ("awb", 1.0), ("kal16", 1.05))
+
+AENEAS_RUNTIME = "tts=espeak-ng|ffmpeg_sample_rate=22050"
+AENEAS_CONFIGS = {
+    "aeneas default": "task_language=eng|is_text_type=plain|os_task_file_format=json",
+    "aeneas nonspeech REMOVE": (
+        "task_language=eng|is_text_type=plain|os_task_file_format=json"
+        "|task_adjust_boundary_nonspeech_min=0.300|task_adjust_boundary_nonspeech_string=REMOVE"
+    ),
+}
+
+
+# ---------------------------------------------------------------- test audio
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as w:
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        if w.getnchannels() > 1:
+            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype(np.int16)
+        return data, w.getframerate()
+
+
+def to_rate(samples: np.ndarray, rate: int) -> np.ndarray:
+    if rate == RATE:
+        return samples
+    out = subprocess.run(
+        ["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "-",
+         "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-"],
+        input=samples.astype("<i2").tobytes(), capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    return np.frombuffer(out, dtype="<i2")
+
+
+def trim_to_speech(samples: np.ndarray, rate: int = RATE, below_peak_db: float = 40.0) -> np.ndarray:
+    """Cut leading and trailing silence: keep from the first to the last 5 ms frame
+    whose RMS is within ``below_peak_db`` of the loudest frame."""
+    frame = rate // 200
+    n = samples.size // frame
+    if n == 0:
+        return samples
+    rms = np.sqrt((samples[: n * frame].astype(np.float64).reshape(n, frame) ** 2).mean(axis=1) + 1e-9)
+    loud = np.flatnonzero(20 * np.log10(rms / rms.max()) > -below_peak_db)
+    return samples[loud[0] * frame: (loud[-1] + 1) * frame]
+
+
+def flite_clip(text: str, voice: str, stretch: float) -> np.ndarray:
+    key = hashlib.sha256(f"{voice}|{stretch}|{text}".encode()).hexdigest()[:20]
+    path = CACHE / "flite" / f"{key}.wav"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part.wav")
+        subprocess.run(
+            ["flite", "-voice", voice, "--setf", f"duration_stretch={stretch}", "-t", text, "-o", str(tmp)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        tmp.replace(path)
+    samples, rate = read_wav(path)
+    return to_rate(samples, rate)
+
+
+def assemble(
+    clips: list[np.ndarray],
+    *,
+    seed: int,
+    snr_db: float = 20.0,
+    head_s: float = 3.0,
+    tail_s: float = 3.0,
+    pause_s: tuple[float, float] = (0.15, 2.0),
+) -> tuple[np.ndarray, list[int]]:
+    """Join clips with random pauses, add head/tail non-speech and noise; true starts in ms."""
+    rng = np.random.default_rng(seed)
+    pauses = rng.uniform(pause_s[0], pause_s[1], size=max(0, len(clips) - 1))
+    parts, starts = [np.zeros(int(head_s * RATE), np.float64)], []
+    position = parts[0].size
+    for i, clip in enumerate(clips):
+        if i:
+            gap = np.zeros(int(pauses[i - 1] * RATE), np.float64)
+            parts.append(gap)
+            position += gap.size
+        starts.append(round(position * 1000 / RATE))
+        parts.append(clip.astype(np.float64))
+        position += clip.size
+    parts.append(np.zeros(int(tail_s * RATE), np.float64))
+    track = np.concatenate(parts)
+    speech_power = np.mean(np.concatenate([c.astype(np.float64) for c in clips]) ** 2)
+    noise = rng.normal(0.0, np.sqrt(speech_power / 10 ** (snr_db / 10)), size=track.size)
+    mixed = track + noise
+    peak = np.abs(mixed).max()
+    if peak > 32000:
+        mixed *= 32000 / peak
+    return mixed.astype(np.int16), starts
+
+
+def encode_mp3(samples: np.ndarray, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part.mp3")
+    subprocess.run(
+        ["ffmpeg", "-nostdin", "-y", "-loglevel", "error", "-f", "s16le", "-ar", str(RATE), "-ac", "1", "-i", "-",
+         "-codec:a", "libmp3lame", "-b:a", "64k", str(tmp)],
+        input=samples.astype("<i2").tobytes(), check=True,
+    )  # fmt: skip
+    tmp.replace(path)
+
+
+def interview_sentences(source: Path) -> tuple[list[str], list[str]]:
+    """(sentence texts, speaker ids) of the transcript, as transkit segments them."""
+    from transkit.ingest import load_transcript
+    from transkit.segment import segment_transcript
+
+    segments = segment_transcript(load_transcript(source))
+    return [s.text for s in segments], [s.speaker for s in segments]
+
+
+def build_flite_case(source: Path, seed: int, snr_db: float) -> dict:
+    texts, speakers = interview_sentences(source)
+    order = list(dict.fromkeys(speakers))
+    voice_of = {spk: FLITE_VOICES[i % len(FLITE_VOICES)] for i, spk in enumerate(order)}
+    key = hashlib.sha256(json.dumps([texts, speakers, seed, snr_db, list(voice_of.items())]).encode()).hexdigest()[:16]
+    folder = CACHE / f"flite-{key}"
+    truth_path = folder / "truth.json"
+    if not truth_path.exists():
+        print(f"building test audio with flite ({len(texts)} sentences)...", file=sys.stderr)
+        clips = [trim_to_speech(flite_clip(t, *voice_of[s])) for t, s in zip(texts, speakers)]
+        samples, starts = assemble(clips, seed=seed, snr_db=snr_db)
+        encode_mp3(samples, folder / "test.mp3")
+        truth = {"texts": texts, "speakers": speakers, "starts_ms": starts, "duration_ms": samples.size * 1000 // RATE,
+                 "voices": {k: list(v) for k, v in voice_of.items()}, "seed": seed, "snr_db": snr_db}
+        (folder / "truth.json").write_text(json.dumps(truth, indent=1))
+    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "folder": folder}
+
+
+HUMAN_DATA = Path("/usr/share/pocketsphinx/test/data")  # Debian package pocketsphinx-testdata (BSD-2)
+
+
+def _human_utterances() -> dict[str, list[tuple[Path, str]]]:
+    """Real read speech with exact transcripts: five LibriVox utterances (public domain,
+    one reader of "Sense and Sensibility") and five utterances of a second speaker
+    naming playing cards, as shipped for pocketsphinx's own tests."""
+    import re
+
+    out: dict[str, list[tuple[Path, str]]] = {}
+    for speaker, folder, listing in (("LV", "librivox", "transcription"), ("CD", "cards", "cards.transcription")):
+        for line in (HUMAN_DATA / folder / listing).read_text().splitlines():
+            found = re.match(r"<s>(.*)</s>\s*\((.+)\)", line.strip())
+            if found:
+                words = " ".join(found.group(1).split())
+                text = words[0].upper() + words[1:] + "."
+                out.setdefault(speaker, []).append((HUMAN_DATA / folder / f"{found.group(2)}.wav", text))
+    return out
+
+
+def build_human_case(seed: int, snr_db: float) -> dict:
+    """Two real speakers taking turns (each utterance used twice, in two orders)."""
+    utterances = _human_utterances()
+    if len(utterances) < 2:
+        raise SystemExit(f"real speech not found in {HUMAN_DATA}: apt-get install pocketsphinx-testdata")
+    rng = np.random.default_rng(seed)
+    a, b = utterances["LV"], utterances["CD"]
+    order = []
+    for round_ in range(2):
+        ia, ib = rng.permutation(len(a)), rng.permutation(len(b))
+        for x, y in zip(ia, ib):
+            order += [("LV", *a[x]), ("CD", *b[y])]
+    folder = CACHE / f"human-{seed}-{snr_db:g}"
+    truth_path = folder / "truth.json"
+    if not truth_path.exists():
+        clips = [trim_to_speech(to_rate(*read_wav(path)), below_peak_db=35.0) for _, path, _ in order]
+        samples, starts = assemble(clips, seed=seed, snr_db=snr_db)
+        encode_mp3(samples, folder / "test.mp3")
+        truth = {"texts": [t for _, _, t in order], "speakers": [s for s, _, _ in order], "starts_ms": starts,
+                 "duration_ms": samples.size * 1000 // RATE, "files": [p.name for _, p, _ in order], "seed": seed}
+        truth_path.write_text(json.dumps(truth, indent=1))
+    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "folder": folder}
+
+
+# ---------------------------------------------------------------- running the aligners
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_measured(command: list[str], **kwargs) -> tuple[float, float, subprocess.CompletedProcess]:
+    """Run a program; return (wall seconds, peak RSS in MB, completed process).
+
+    Peak RSS is the program's own high-water mark (VmHWM, read every 20 ms until
+    it exits): getrusage's ru_maxrss would also count the benchmark process's own
+    memory, which a forked child carries until it execs."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        clock = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, **kwargs)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _high_water_kb(process.pid))
+            time.sleep(0.02)
+        wall = time.perf_counter() - clock
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(command, process.returncode, out.read().decode(), err.read().decode())
+    return wall, peak / 1024.0, done
+
+
+TRANSKIT_CHILD = r"""
+import json, sys
+from transkit.align import align_transcript
+from transkit.model import Metadata, Segment, Transcript
+data = json.load(open(sys.argv[1]))
+segments = [Segment(id=i, paragraph=0, speaker=s, text=t, start_ms=0, end_ms=max(500, 60 * len(t)))
+            for i, (t, s) in enumerate(zip(data["texts"], data["speakers"]))]
+result = align_transcript(Transcript(Metadata("bench"), (), ()), segments, sys.argv[2])
+print(json.dumps({"starts": [s.start_ms for s in result.segments], "timing": [s.timing for s in result.segments],
+                  "confidence": [s.confidence for s in result.segments], "report": result.report.lines(),
+                  "steps": result.step_seconds}))
+"""
+
+
+def run_transkit(audio: Path, truth_path: Path) -> dict:
+    wall, rss, done = run_measured([sys.executable, "-c", TRANSKIT_CHILD, str(truth_path), str(audio)])
+    if done.returncode != 0:
+        raise SystemExit(f"transkit failed:\n{done.stderr}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    return {"starts": out["starts"], "wall": wall, "rss": rss, "extra": out}
+
+
+def run_aeneas(audio: Path, texts: list[str], config: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        text_file = Path(tmp) / "text.txt"
+        text_file.write_text("\n".join(" ".join(t.split()) for t in texts) + "\n", encoding="utf-8")
+        out_file = Path(tmp) / "map.json"
+        command = [str(AENEAS_PYTHON), "-m", "aeneas.tools.execute_task", str(audio), str(text_file), config,
+                   str(out_file), f"-r={AENEAS_RUNTIME}"]  # fmt: skip
+        wall, rss, done = run_measured(command, cwd=tmp)
+        if done.returncode != 0:
+            raise SystemExit(f"aeneas failed:\n{done.stdout}\n{done.stderr}")
+        fragments = json.loads(out_file.read_text())["fragments"]
+    # REMOVE drops the non-speech fragments it inserted; the text fragments keep their ids
+    starts = [round(float(f["begin"]) * 1000) for f in fragments if f.get("lines")]
+    return {"starts": starts, "wall": wall, "rss": rss}
+
+
+def errors_of(found: list[int], truth: list[int]) -> dict:
+    if len(found) != len(truth):
+        raise SystemExit(f"{len(found)} starts found for {len(truth)} sentences")
+    e = np.abs(np.asarray(found) - np.asarray(truth))
+    return {
+        "mean": float(e.mean()), "median": float(np.median(e)), "p95": float(np.percentile(e, 95)),
+        "within100": float((e <= 100).mean()), "within250": float((e <= 250).mean()), "max": float(e.max()),
+    }  # fmt: skip
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def print_table(title: str, duration_ms: int, rows: dict[str, dict]) -> None:
+    print(f"\n{title}  (audio {duration_ms / 60000:.1f} min; load average before: {rows.pop('_load', '?')})")
+    head = f"{'aligner':26} {'mean':>7} {'median':>7} {'p95':>7} {'max':>7} {'<=100ms':>8} {'<=250ms':>8} {'time s':>7} {'xRT':>7} {'RSS MB':>7}"
+    print(head)
+    print("-" * len(head))
+    for name, row in rows.items():
+        e = row["errors"]
+        print(
+            f"{name:26} {e['mean']:7.0f} {e['median']:7.0f} {e['p95']:7.0f} {e['max']:7.0f} "
+            f"{e['within100']:8.1%} {e['within250']:8.1%} {row['wall']:7.2f} {row['wall'] * 1000 / duration_ms:7.4f} {row['rss']:7.0f}"
+        )
+    aeneas = {k: v for k, v in rows.items() if k.startswith("aeneas")}
+    if "transkit" in rows and aeneas:
+        best_name = min(aeneas, key=lambda k: (aeneas[k]["errors"]["median"], aeneas[k]["errors"]["p95"]))
+        best, ours = aeneas[best_name], rows["transkit"]
+        print(
+            f"transkit / {best_name}: median {ours['errors']['median'] / max(best['errors']['median'], 1):.2f}, "
+            f"p95 {ours['errors']['p95'] / max(best['errors']['p95'], 1):.2f}, time {ours['wall'] / best['wall']:.2f}, "
+            f"RSS {ours['rss'] / best['rss']:.2f}  (targets: <= 0.50, <= 0.50, <= 1.50)"
+        )
+
+
+def run_case(title: str, audio: Path, truth: dict, truth_path: Path, *, with_aeneas: bool) -> dict:
+    rows: dict[str, dict] = {"_load": load_average()}
+    ours = run_transkit(audio, truth_path)
+    rows["transkit"] = {**ours, "errors": errors_of(ours["starts"], truth["starts_ms"])}
+    if with_aeneas:
+        for name, config in AENEAS_CONFIGS.items():
+            row = run_aeneas(audio, truth["texts"], config)
+            rows[name] = {**row, "errors": errors_of(row["starts"], truth["starts_ms"])}
+    extra = ours["extra"]
+    print_table(title, truth["duration_ms"], rows)
+    print(f"transkit steps (s): {', '.join(f'{k} {v:.2f}' for k, v in extra['steps'].items())}")
+    print("transkit report: " + "\n  ".join(extra["report"][:8]))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=ROOT / "source" / "interview.md")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--snr", type=float, default=20.0)
+    parser.add_argument("--no-aeneas", action="store_true", help="only run transkit")
+    parser.add_argument("--human", action="store_true", help="real human speech (Debian pocketsphinx-testdata) instead of flite")
+    args = parser.parse_args()
+    with_aeneas = not args.no_aeneas
+    if with_aeneas and not AENEAS_PYTHON.exists():
+        raise SystemExit("aeneas is not set up: run benchmarks/setup_aeneas.sh (or pass --no-aeneas)")
+    for tool in ("ffmpeg", "flite", "espeak-ng"):
+        if not shutil.which(tool):
+            raise SystemExit(f"{tool} is not installed")
+    print(f"machine: {os.cpu_count()} cores, load average {load_average()}")
+    if args.human:
+        case = build_human_case(args.seed, args.snr)
+        run_case(
+            f"Real human speech (LibriVox + CMU test utterances), {args.snr:.0f} dB SNR, MP3",
+            case["audio"], case["truth"], case["folder"] / "truth.json", with_aeneas=with_aeneas,
+        )  # fmt: skip
+    else:
+        case = build_flite_case(args.source, args.seed, args.snr)
+        run_case(
+            f"Interview spoken by flite, {args.snr:.0f} dB SNR, MP3",
+            case["audio"], case["truth"], case["folder"] / "truth.json", with_aeneas=with_aeneas,
+        )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
