@@ -7,15 +7,12 @@ prints. The CLI turns ``ProgressEvent``s into progress bars.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from . import __version__
 from .errors import InputError, UsageError
 from .fsio import write_if_changed
 from .model import LanguageResult, Project, Track, Translation
@@ -34,10 +31,7 @@ class ProgressEvent:
 
 Progress = Callable[[ProgressEvent], None]
 
-SUBTITLE_FORMATS = ("srt", "vtt", "ass")
-BILINGUAL_SUBTITLE_FORMATS = ("bi.srt", "bi.ass")
-DOCUMENT_FORMATS = ("pdf", "html", "docx", "md", "tmx", "xliff")
-DEFAULT_FORMATS = SUBTITLE_FORMATS + BILINGUAL_SUBTITLE_FORMATS + ("pdf", "html", "docx", "md")
+DEFAULT_FORMATS = ("srt", "vtt", "ass", "bi.srt", "bi.ass", "pdf", "html", "docx", "md")
 CHECKED_FORMATS = ("srt", "vtt")
 SOURCE_SUFFIXES = (".md",)
 
@@ -510,7 +504,9 @@ def run_source(
     unchanged = [Path(p) for lang in exported.languages for p in lang.unchanged]
     project_file = Path(exported.project_path)
     manifest = settings.out_dir / f"{stem}.manifest.json"
-    manifest_bytes = _manifest(source, project, settings, [project_file, *written, *unchanged])
+    from .reports import manifest_bytes_for
+
+    manifest_bytes = manifest_bytes_for(source, project, settings, [project_file, *written, *unchanged])
     (written if exported.project_written else unchanged).insert(0, project_file)
     (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
 
@@ -538,109 +534,6 @@ def run_source(
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
     )
-
-
-def summary_json_bytes(results: Sequence[RunResult]) -> bytes:
-    """A run's results as JSON, for scripts that drive transkit."""
-    from dataclasses import asdict
-
-    data = [asdict(result) for result in results]
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
-
-
-def apply_post_edits(
-    xliff: Path, project_path: Path, language: str | None = None, memory_path: Path | None = None
-) -> tuple[Project, int]:
-    """Take a translator's post-edited XLIFF back: the changed sentences go into the
-    translation memory as human translations (they win over any engine from now
-    on) and into the project file, so every later export and run uses them.
-    Returns the updated project and how many sentences changed."""
-    from .export.xliff import import_xliff
-    from .paths import memory_path as default_memory_path
-    from .projectfile import load_project, save_project
-    from .translate.memory import TranslationMemory
-
-    project = load_project(project_path)
-    if language is None:
-        targets = [lang.language for lang in project.languages]
-        if len(targets) != 1:
-            raise UsageError("the project has several languages", hint="say which one with --to")
-        language = targets[0]
-    result = project.language(language)
-    if result is None:
-        raise UsageError(f"the project has no {language!r} translation", path=str(project_path))
-    changes = import_xliff(xliff, project, language)
-    if not changes:
-        return project, 0
-    memory = TranslationMemory(memory_path or default_memory_path())
-    try:
-        memory.store_human(project.transcript.meta.language, language, [(src, tgt) for _, src, tgt in changes])
-    finally:
-        memory.close()
-    edited = {segment_id: target for segment_id, _, target in changes}
-    translations = tuple(
-        replace(t, text=edited[t.segment_id], origin="human", qa_flags=()) if t.segment_id in edited else t
-        for t in result.translations
-    )
-    updated = replace(
-        project,
-        languages=tuple(replace(lang, translations=translations) if lang is result else lang for lang in project.languages),
-    )
-    save_project(updated, project_path)
-    return updated, len(changes)
-
-
-def qa_report_bytes(project: Project) -> bytes:
-    """The QA flags of every translated segment, per language, as JSON."""
-    report: dict[str, object] = {}
-    for lang in project.languages:
-        flagged = [
-            {"segment": t.segment_id, "flags": list(t.qa_flags), "source": seg.text, "target": t.text}
-            for seg, t in zip(project.segments, lang.translations)
-            if t.qa_flags
-        ]
-        counts: dict[str, int] = {}
-        for item in flagged:
-            for flag in item["flags"]:
-                name = flag.split(":", 1)[0]
-                counts[name] = counts.get(name, 0) + 1
-        report[lang.language] = {
-            "engine": lang.engine,
-            "model": lang.model,
-            "segments": len(lang.translations),
-            "flagged": len(flagged),
-            "counts": dict(sorted(counts.items())),
-            "items": flagged,
-        }
-    return (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()
-
-
-def _manifest(source: Path, project: Project, settings: RunSettings, outputs: list[Path]) -> bytes:
-    """What produced these files: enough to tell whether they are current."""
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    data = {
-        "transkit": __version__,
-        "source": source.name,
-        "source_sha256": digest,
-        "timing": dict(project.timing),
-        "options": {
-            "engine": settings.engine,
-            "translate": settings.translate_options.key(),
-            "formats": list(settings.formats),
-            "profiles": {lang: settings.profile_for(lang).name for lang in _languages(project)},
-            "glossary": settings.glossary.name if settings.glossary else None,
-        },
-        "languages": {
-            lang.language: {"engine": lang.engine, "model": lang.model, "model_version": lang.model_version}
-            for lang in project.languages
-        },
-        "outputs": sorted(os.path.relpath(p, settings.out_dir) for p in outputs),
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def _languages(project: Project) -> list[str]:
-    return [project.transcript.meta.language, *(lang.language for lang in project.languages)]
 
 
 def expand_sources(items: Sequence[str]) -> list[Path]:

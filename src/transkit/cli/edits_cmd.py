@@ -35,7 +35,8 @@ def register(app: typer.Typer) -> None:
           transkit import-edits translations/pt/interview.en-pt.xlf --project translations/interview.project.json --formats srt,pdf,html
         """
         from ..config import load_config
-        from ..pipeline import apply_post_edits, export_project, source_stem
+        from ..pipeline import export_project, source_stem
+        from ..postedit import apply_post_edits
         from .options import existing_file, parse_formats, profile_chooser
 
         existing_file(xliff, "XLIFF file")

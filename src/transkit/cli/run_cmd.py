@@ -84,7 +84,7 @@ def register(app: typer.Typer) -> None:
         print_run_summary(results)
         if summary_json is not None:
             from ..fsio import atomic_write_bytes
-            from ..pipeline import summary_json_bytes
+            from ..reports import summary_json_bytes
 
             atomic_write_bytes(summary_json, summary_json_bytes(results))
         violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)

@@ -39,7 +39,8 @@ def register(app: typer.Typer) -> None:
 
         from ..config import load_config
         from ..errors import UsageError
-        from ..pipeline import RunSettings, qa_report_bytes, run_source
+        from ..pipeline import RunSettings, run_source
+        from ..reports import qa_report_bytes
         from ..translate.base import TranslateOptions
         from .options import existing_file, parse_languages
         from .progress import progress_view

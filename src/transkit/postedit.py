@@ -1,0 +1,51 @@
+"""A translator's post-edited XLIFF back into the project and the translation memory."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from .errors import UsageError
+from .model import Project
+
+
+def apply_post_edits(
+    xliff: Path, project_path: Path, language: str | None = None, memory_path: Path | None = None
+) -> tuple[Project, int]:
+    """Take a translator's post-edited XLIFF back: the changed sentences go into the
+    translation memory as human translations (they win over any engine from now
+    on) and into the project file, so every later export and run uses them.
+    Returns the updated project and how many sentences changed."""
+    from .export.xliff import import_xliff
+    from .paths import memory_path as default_memory_path
+    from .projectfile import load_project, save_project
+    from .translate.memory import TranslationMemory
+
+    project = load_project(project_path)
+    if language is None:
+        targets = [lang.language for lang in project.languages]
+        if len(targets) != 1:
+            raise UsageError("the project has several languages", hint="say which one with --to")
+        language = targets[0]
+    result = project.language(language)
+    if result is None:
+        raise UsageError(f"the project has no {language!r} translation", path=str(project_path))
+    changes = import_xliff(xliff, project, language)
+    if not changes:
+        return project, 0
+    memory = TranslationMemory(memory_path or default_memory_path())
+    try:
+        memory.store_human(project.transcript.meta.language, language, [(src, tgt) for _, src, tgt in changes])
+    finally:
+        memory.close()
+    edited = {segment_id: target for segment_id, _, target in changes}
+    translations = tuple(
+        replace(t, text=edited[t.segment_id], origin="human", qa_flags=()) if t.segment_id in edited else t
+        for t in result.translations
+    )
+    updated = replace(
+        project,
+        languages=tuple(replace(lang, translations=translations) if lang is result else lang for lang in project.languages),
+    )
+    save_project(updated, project_path)
+    return updated, len(changes)

@@ -1,0 +1,76 @@
+"""What a run reports besides its outputs: the manifest, the QA report and the
+run summary, each as deterministic JSON bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from . import __version__
+from .model import Project
+
+if TYPE_CHECKING:
+    from .pipeline import RunResult, RunSettings
+
+
+def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", outputs: list[Path]) -> bytes:
+    """What produced these files: enough to tell whether they are current."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    data = {
+        "transkit": __version__,
+        "source": source.name,
+        "source_sha256": digest,
+        "timing": dict(project.timing),
+        "options": {
+            "engine": settings.engine,
+            "translate": settings.translate_options.key(),
+            "formats": list(settings.formats),
+            "profiles": {lang: settings.profile_for(lang).name for lang in _languages(project)},
+            "glossary": settings.glossary.name if settings.glossary else None,
+        },
+        "languages": {
+            lang.language: {"engine": lang.engine, "model": lang.model, "model_version": lang.model_version}
+            for lang in project.languages
+        },
+        "outputs": sorted(os.path.relpath(p, settings.out_dir) for p in outputs),
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _languages(project: Project) -> list[str]:
+    return [project.transcript.meta.language, *(lang.language for lang in project.languages)]
+
+
+def summary_json_bytes(results: Sequence["RunResult"]) -> bytes:
+    """A run's results as JSON, for scripts that drive transkit."""
+    data = [asdict(result) for result in results]
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def qa_report_bytes(project: Project) -> bytes:
+    """The QA flags of every translated segment, per language, as JSON."""
+    report: dict[str, object] = {}
+    for lang in project.languages:
+        flagged = [
+            {"segment": t.segment_id, "flags": list(t.qa_flags), "source": seg.text, "target": t.text}
+            for seg, t in zip(project.segments, lang.translations)
+            if t.qa_flags
+        ]
+        counts: dict[str, int] = {}
+        for item in flagged:
+            for flag in item["flags"]:
+                name = flag.split(":", 1)[0]
+                counts[name] = counts.get(name, 0) + 1
+        report[lang.language] = {
+            "engine": lang.engine,
+            "model": lang.model,
+            "segments": len(lang.translations),
+            "flagged": len(flagged),
+            "counts": dict(sorted(counts.items())),
+            "items": flagged,
+        }
+    return (json.dumps(report, ensure_ascii=False, indent=1) + "\n").encode()
