@@ -11,7 +11,11 @@ start of a sentence is where its trimmed clip was placed.
 With ``--human`` the clips are real read speech with exact transcripts instead:
 five LibriVox utterances (public domain) and five of a second speaker, from
 Debian's ``pocketsphinx-testdata`` (BSD-2), each used twice; everything else is
-the same.
+the same, except the true start: these recordings carry their own room noise and
+breaths, which reach the trim threshold up to 0.3 s before the first word, so the
+true start is the first word's onset found by pocketsphinx forced alignment on the
+clean clip (Debian ``pocketsphinx`` + ``pocketsphinx-en-us``; stored beside the
+clip start in ``truth-v2.json``).
 
 Both aligners run as separate processes on the same MP3, one after the other;
 time is the process's wall-clock time (decoding, synthesis, alignment), memory its
@@ -172,7 +176,7 @@ def build_flite_case(source: Path, seed: int, snr_db: float) -> dict:
         truth = {"texts": texts, "speakers": speakers, "starts_ms": starts, "duration_ms": samples.size * 1000 // RATE,
                  "voices": {k: list(v) for k, v in voice_of.items()}, "seed": seed, "snr_db": snr_db}
         (folder / "truth.json").write_text(json.dumps(truth, indent=1))
-    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "folder": folder}
+    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "truth_path": truth_path}
 
 
 HUMAN_DATA = Path("/usr/share/pocketsphinx/test/data")  # Debian package pocketsphinx-testdata (BSD-2)
@@ -195,6 +199,44 @@ def _human_utterances() -> dict[str, list[tuple[Path, str]]]:
     return out
 
 
+PS_MODEL = Path("/usr/share/pocketsphinx/model/en-us")  # Debian pocketsphinx-en-us
+
+
+def word_onset_ms(clip: np.ndarray, text: str) -> int | None:
+    """Where the first word starts in ``clip`` (16 kHz), by forced alignment with
+    pocketsphinx (an HMM recogniser trained on real speech, independent of both
+    aligners under test) restricted to a grammar of exactly ``text``. None if
+    pocketsphinx is missing or finds no words."""
+    import re
+
+    binary = shutil.which("pocketsphinx_continuous")
+    if not binary or not (PS_MODEL / "en-us").is_dir():
+        return None
+    words = re.sub(r"[^a-z' ]", " ", text.lower()).split()
+    pad = RATE * 3 // 10
+    with tempfile.TemporaryDirectory() as tmp:
+        wav_path, grammar = Path(tmp) / "clip.wav", Path(tmp) / "g.jsgf"
+        with wave.open(str(wav_path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(RATE)
+            # a short pause before the clip lets the recogniser's silence model take
+            # whatever precedes the first word (it needs a few frames of it)
+            w.writeframes(np.concatenate([np.zeros(pad, np.int16), clip.astype("<i2")]).tobytes())
+        grammar.write_text(f"#JSGF V1.0;\ngrammar g;\npublic <s> = {' '.join(words)};\n")
+        done = subprocess.run(
+            [binary, "-infile", str(wav_path), "-jsgf", str(grammar), "-time", "yes",
+             "-dither", "yes", "-seed", "1",
+             "-hmm", str(PS_MODEL / "en-us"), "-dict", str(PS_MODEL / "cmudict-en-us.dict")],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    for line in done.stdout.splitlines():
+        parts = line.split()  # word, start s, end s, posterior (after the hypothesis line)
+        if len(parts) == 4 and parts[0].split("(")[0] in words and re.fullmatch(r"[\d.]+", parts[1]):
+            return max(0, round(float(parts[1]) * 1000) - pad * 1000 // RATE)
+    return None
+
+
 def build_human_case(seed: int, snr_db: float) -> dict:
     """Two real speakers taking turns (each utterance used twice, in two orders)."""
     utterances = _human_utterances()
@@ -208,15 +250,21 @@ def build_human_case(seed: int, snr_db: float) -> dict:
         for x, y in zip(ia, ib):
             order += [("LV", *a[x]), ("CD", *b[y])]
     folder = CACHE / f"human-{seed}-{snr_db:g}"
-    truth_path = folder / "truth.json"
+    truth_path = folder / "truth-v2.json"
     if not truth_path.exists():
         clips = [trim_to_speech(to_rate(*read_wav(path)), below_peak_db=35.0) for _, path, _ in order]
-        samples, starts = assemble(clips, seed=seed, snr_db=snr_db)
+        samples, placed = assemble(clips, seed=seed, snr_db=snr_db)
         encode_mp3(samples, folder / "test.mp3")
-        truth = {"texts": [t for _, _, t in order], "speakers": [s for s, _, _ in order], "starts_ms": starts,
+        # The recordings' own room noise and breaths reach the -35 dB trim threshold up
+        # to 0.3 s before the first word: the true start is the first word's onset.
+        onsets = [word_onset_ms(clip, text) for clip, (_, _, text) in zip(clips, order)]
+        if any(o is None for o in onsets):
+            raise SystemExit("pocketsphinx could not time the utterances: apt-get install pocketsphinx pocketsphinx-en-us")
+        truth = {"texts": [t for _, _, t in order], "speakers": [s for s, _, _ in order],
+                 "starts_ms": [p + o for p, o in zip(placed, onsets)], "clip_starts_ms": placed,
                  "duration_ms": samples.size * 1000 // RATE, "files": [p.name for _, p, _ in order], "seed": seed}
         truth_path.write_text(json.dumps(truth, indent=1))
-    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "folder": folder}
+    return {"audio": folder / "test.mp3", "truth": json.loads(truth_path.read_text()), "truth_path": truth_path}
 
 
 # ---------------------------------------------------------------- running the aligners
@@ -361,13 +409,13 @@ def main() -> None:
         case = build_human_case(args.seed, args.snr)
         run_case(
             f"Real human speech (LibriVox + CMU test utterances), {args.snr:.0f} dB SNR, MP3",
-            case["audio"], case["truth"], case["folder"] / "truth.json", with_aeneas=with_aeneas,
+            case["audio"], case["truth"], case["truth_path"], with_aeneas=with_aeneas,
         )  # fmt: skip
     else:
         case = build_flite_case(args.source, args.seed, args.snr)
         run_case(
             f"Interview spoken by flite, {args.snr:.0f} dB SNR, MP3",
-            case["audio"], case["truth"], case["folder"] / "truth.json", with_aeneas=with_aeneas,
+            case["audio"], case["truth"], case["truth_path"], with_aeneas=with_aeneas,
         )  # fmt: skip
 
 

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng flite sox chromium poppler-utils fonts-dejavu-core fontconfig pocketsphinx-testdata)
+APT_PACKAGES=(ffmpeg espeak-ng flite sox chromium poppler-utils fonts-dejavu-core fontconfig pocketsphinx-testdata pocketsphinx pocketsphinx-en-us)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -199,11 +199,30 @@ def _overall_mismatch(placement) -> float:
     return values[len(values) // 2] if values else 2.0
 
 
-def _confidence(cost: float, stretch: float, irregular: float) -> tuple[float, str]:
+def _speaker_scale(placement, speakers: Sequence[str]) -> dict[str, float]:
+    """Per speaker, how much worse than typical the speaker's sentences match as a
+    whole (median mismatch, 1.0 to MAX_SPEAKER_SCALE). A real voice, microphone or
+    room unlike the synthetic voice raises every sentence's mismatch alike; dividing
+    it out keeps that speaker's sentences from all dropping to the fallback, while a
+    wrong transcript (mismatch far above the cap) still scores low."""
+    by: dict[str, list[float]] = {}
+    for c, i, speaker in zip(placement.cost, placement.irregular, speakers):
+        by.setdefault(speaker, []).append(_mismatch(c, i))
+    out = {}
+    for speaker, values in by.items():
+        values.sort()
+        out[speaker] = min(MAX_SPEAKER_SCALE, max(1.0, values[len(values) // 2])) if len(values) >= 3 else 1.0
+    return out
+
+
+MAX_SPEAKER_SCALE = 1.2
+
+
+def _confidence(cost: float, stretch: float, irregular: float, scale: float = 1.0) -> tuple[float, str]:
     """Confidence in [0, 1] from the match and the duration, and why it is low."""
     import math
 
-    mismatch = _mismatch(cost, irregular)
+    mismatch = _mismatch(cost, irregular) / scale
     match = min(1.0, max(0.0, 1.0 - (mismatch - 1.0) / 0.4))
     fit = max(0.0, 1.0 - abs(math.log(max(stretch, 1e-3))) / math.log(4.0))
     confidence = round(min(match, 0.4 + 0.6 * fit), 3)
@@ -313,10 +332,13 @@ def align_transcript(
     del track
 
     placed: dict[int, _Placed] = {}
+    scales = _speaker_scale(placement, speakers)
     for k, index in enumerate(spoken):
         start_ms = int(real_features.time_ms(placement.starts[k]))
         end_ms = max(start_ms + 1, int(real_features.time_ms(placement.ends[k])))
-        confidence, reason = _confidence(placement.cost[k], placement.stretch[k], placement.irregular[k])
+        confidence, reason = _confidence(
+            placement.cost[k], placement.stretch[k], placement.irregular[k], scales[speakers[k]]
+        )
         placed[index] = _Placed(
             min(start_ms, recording.duration_ms),
             min(end_ms, recording.duration_ms),
@@ -327,7 +349,7 @@ def align_transcript(
     used = sorted(set(voices))
     messages = [f"espeak-ng voice{'s' if len(used) > 1 else ''}: {', '.join(used)}"]
     overall = _overall_mismatch(placement)
-    if overall > 1.15:
+    if overall > 1.25:  # real speech: about 1.17; a wrong transcript: 1.3 and more
         messages.append(
             f"the recording matches the text poorly overall (median mismatch {overall:.2f}, 1.00 is typical): "
             "is it the right recording for this transcript?"

@@ -182,6 +182,9 @@ def place_texts(
     )
     rows = path.column.shape[0]
     m = b.shape[0]
+    # speech onsets in the compressed recording (a kept pause edge then speech)
+    kept_mask = recording.mask[kept_real]
+    onsets = np.flatnonzero(kept_mask & ~np.concatenate([[False], kept_mask[:-1]]))
     starts, ends, costs, stretches, irregular = [], [], [], [], []
     steps = np.diff(path.column, prepend=path.column[:1])
     pooled_end = b4.shape[0]
@@ -197,6 +200,7 @@ def place_texts(
             continue
         path.column[r0: r1 + 1] = np.minimum(path.column[r0: r1 + 1], pooled_end - 1)
         start = min(m - 1, int(path.column[r0]) * pool + (first - r0 * pool))
+        start = _onset_near(onsets, start)
         stop = max(start, min(m - 1, int(path.column[r1]) * pool + pool - 1))
         # back to uncompressed recording frames
         starts.append(int(kept_real[start]))
@@ -205,6 +209,30 @@ def place_texts(
         stretches.append((stop + 1 - start) / max(1.0, (end - first) * ratio))
         irregular.append(float((steps[r0 + 1: r1 + 1] != 1).mean()) if r1 > r0 else 1.0)
     return Placement(starts, ends, costs, stretches, irregular)
+
+
+# How far (in compressed 10 ms frames) a text's start may move to a speech onset.
+ONSET_BEFORE = 15
+ONSET_AFTER = 40
+
+
+def _onset_near(onsets: "np.ndarray", frame: int) -> int:
+    """A text's start moved to the nearest speech onset of the compressed recording
+    within ONSET_BEFORE frames before or ONSET_AFTER frames after it: every text of
+    the synthetic track begins on an onset (after a pause), and in compressed frames
+    a pause is short, so an onset across a long pause counts as near."""
+    import numpy as np
+
+    if onsets.size == 0:
+        return frame
+    i = int(np.searchsorted(onsets, frame))
+    best, distance = frame, None
+    for j in (i - 1, i):
+        if 0 <= j < onsets.size:
+            d = int(onsets[j]) - frame
+            if -ONSET_BEFORE <= d <= ONSET_AFTER and (distance is None or abs(d) < distance):
+                best, distance = int(onsets[j]), abs(d)
+    return best
 
 
 def _null_distance(a: "np.ndarray", b: "np.ndarray") -> float:

@@ -31,7 +31,6 @@ def retime(
     duration_ms: int,
     options: "AlignOptions",
 ) -> tuple[list[Segment], "list[SpanNote]", list[str]]:
-    from . import SpanNote
 
     n = len(segments)
     kind: list[str] = []

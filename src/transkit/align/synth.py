@@ -57,7 +57,6 @@ def espeak_binary() -> str:
 
 def speak(text: str, voice: Voice = Voice(), *, ssml: bool = False) -> "np.ndarray":
     """espeak-ng's audio for ``text`` as int16 samples at 22,050 Hz."""
-    import numpy as np
 
     command = [espeak_binary(), "-v", voice.name, "-s", str(voice.speed), "-p", str(voice.pitch), "-z", "--stdout"]
     if ssml:
