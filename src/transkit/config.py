@@ -71,6 +71,22 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return _validate(data, str(path))
 
 
+_TEXT_KEYS = ("engine", "out", "glossary", "profile", "compute_type")
+_COUNT_KEYS = ("beam_size", "jobs")
+_SPEECH_RATE_KEYS = {"wpm", "speakers"}
+
+
+def _table(data: dict[str, Any], name: str, path: str) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise UsageError(f"'{name}' must be a section [{name}], not a value", path=path, hint="see the example in the README")
+    return dict(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
 def _validate(data: dict[str, Any], path: str) -> Config:
     unknown_tables = set(data) - {"run", "profiles", "speech_rate"}
     if unknown_tables:
@@ -79,7 +95,7 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             path=path,
             hint="known sections: [run], [profiles], [speech_rate]",
         )
-    run = dict(data.get("run", {}))
+    run = _table(data, "run", path)
     unknown = set(run) - _RUN_KEYS
     if unknown:
         raise UsageError(
@@ -92,8 +108,30 @@ def _validate(data: dict[str, Any], path: str) -> Config:
         if isinstance(value, str):
             run[key] = [v.strip() for v in value.split(",") if v.strip()]
         elif value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise UsageError(f"[run] {key} must be a list of strings", path=path)
-    profiles = data.get("profiles", {})
+            raise UsageError(f"[run] {key} must be a list of strings", path=path, hint=f'write {key} = ["..."]')
+    for key in _TEXT_KEYS:
+        if key in run and not isinstance(run[key], str):
+            raise UsageError(f"[run] {key} must be a string, not {run[key]!r}", path=path, hint=f'write {key} = "..."')
+    for key in _COUNT_KEYS:
+        value = run.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise UsageError(
+                f"[run] {key} must be a whole number of at least 1, not {value!r}", path=path, hint=f"write {key} = 2"
+            )
+    profiles = _table(data, "profiles", path)
     if not all(isinstance(v, str) for v in profiles.values()):
-        raise UsageError("[profiles] maps a language code to a profile name", path=path)
-    return Config(path=path, run=run, profiles=dict(profiles), speech_rate=dict(data.get("speech_rate", {})))
+        raise UsageError("[profiles] maps a language code to a profile name", path=path, hint='write ru = "netflix-ru"')
+    speech_rate = _table(data, "speech_rate", path)
+    unknown = set(speech_rate) - _SPEECH_RATE_KEYS
+    if unknown:
+        raise UsageError(f"unknown key {sorted(unknown)[0]!r} in [speech_rate]", path=path, hint="known keys: speakers, wpm")
+    if "wpm" in speech_rate and not _is_number(speech_rate["wpm"]):
+        raise UsageError(
+            f"[speech_rate] wpm must be a positive number, not {speech_rate['wpm']!r}", path=path, hint="write wpm = 150"
+        )
+    speakers = speech_rate.get("speakers", {})
+    if not isinstance(speakers, dict) or not all(_is_number(v) for v in speakers.values()):
+        raise UsageError(
+            "[speech_rate] speakers maps a speaker tag to words per minute", path=path, hint="write speakers = { JS = 150 }"
+        )
+    return Config(path=path, run=run, profiles=profiles, speech_rate=speech_rate)

@@ -132,6 +132,11 @@ def _check_value(value: Any, hint: Any, where: str) -> None:
             raise TypeError(f"{where} is {value!r}, expected a number")
     elif hint is int and isinstance(value, bool) or not isinstance(value, hint):
         raise TypeError(f"{where} is {value!r}, expected {hint.__name__}")
+    elif hint is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:  # a lone surrogate from a "\ud800" escape
+            raise ValueError(f"{where} holds text that is not valid Unicode") from exc
 
 
 def _known(cls: type, values: Any) -> dict[str, Any]:

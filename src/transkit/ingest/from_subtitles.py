@@ -1,7 +1,8 @@
 """An existing SRT/VTT file as a transcript with timed sentences.
 
 Cue texts are joined into paragraphs (a new paragraph after a pause of
-``PARAGRAPH_GAP_MS`` or a speaker change), split into whole sentences, and each
+``PARAGRAPH_GAP_MS``, a speaker change, or a sentence end once the paragraph
+holds ``PARAGRAPH_MAX_CHARS``), split into whole sentences, and each
 sentence is timed by interpolating over the characters of the cues it spans — so
 a sentence broken over three cues is translated as one sentence and keeps the
 time the cues gave it.
@@ -17,7 +18,12 @@ from ..errors import InputError
 from ..model import Cue, Metadata, Paragraph, Segment, Speaker, Transcript
 
 PARAGRAPH_GAP_MS = 2000
+# Sentence splitting costs time growing with the square of a paragraph's length
+# (pysbd), and subtitles often run for an hour without a 2-second pause: a run of
+# cues is also cut after a cue that ends a sentence once it holds this many characters.
+PARAGRAPH_MAX_CHARS = 2000
 _DASH = re.compile(r"^[-–—]\s*")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
 def _cue_text(cue: Cue) -> str:
@@ -28,17 +34,22 @@ def transcript_from_cues(cues: tuple[Cue, ...], path: str = "") -> tuple[Transcr
     from ..segment import split_sentences
 
     groups: list[list[Cue]] = []
+    length = 0  # characters in the last group
     for cue in cues:
-        if not _cue_text(cue):
+        text = _cue_text(cue)
+        if not text:
             continue
         speaker = cue.speakers[0] if cue.speakers else "S"
         if groups:
             previous = groups[-1][-1]
             prev_speaker = previous.speakers[0] if previous.speakers else "S"
-            if cue.start_ms - previous.end_ms < PARAGRAPH_GAP_MS and speaker == prev_speaker:
+            full = length >= PARAGRAPH_MAX_CHARS and _SENTENCE_END.search(_cue_text(previous))
+            if cue.start_ms - previous.end_ms < PARAGRAPH_GAP_MS and speaker == prev_speaker and not full:
                 groups[-1].append(cue)
+                length += len(text) + 1
                 continue
         groups.append([cue])
+        length = len(text)
     if not groups:
         raise InputError("no subtitle text found", path=path, hint="give a subtitle file with cues")
 
