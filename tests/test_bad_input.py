@@ -144,11 +144,6 @@ def test_project_file_with_a_wrong_value_type():
     assert "start_ms" in line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/import_cmd.py: InputErrors raised by ingest.import_raw carry no path, so the line does not name "
-    "the file; in import_command set exc.path = str(raw) when it is None (or give import_raw a path= argument)",
-)
 def test_raw_import_of_page_furniture_only():
     Path("nav.txt").write_text("Menu\nSearch\nShare\nAdvertisement\n", encoding="utf-8")
     error_line(cli("import", "nav.txt", "-o", "nav.md"), EXIT["input"], "nav.txt")
@@ -361,11 +356,6 @@ def test_corrupt_audio(ffmpeg):
     error_line(cli("segment", INTERVIEW, "--audio", "noise.wav", "-o", "out"), EXIT["audio"], "noise.wav")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="align/audio.py:60 raises AudioError('audio file is empty') without a hint; "
-    "add hint='give the recording of the interview (an audio or video file)'",
-)
 def test_empty_audio(ffmpeg):
     Path("empty.mp3").write_bytes(b"")
     error_line(cli("segment", INTERVIEW, "--audio", "empty.mp3", "-o", "out"), EXIT["audio"], "empty.mp3")
@@ -416,16 +406,11 @@ def test_package_without_a_model_inside(tmp_path):
     )
 
 
-_NO_MODEL_HINT = pytest.mark.xfail(
-    strict=True,
-    reason="translate/firefox_engine.py:78 raises ModelError('cannot load the Firefox model: ...') without a hint; "
-    "add hint='the model files are damaged: reinstall it with transkit models install'",
-)
 
 
 @pytest.mark.parametrize(
     "damage",
-    [pytest.param("truncate", marks=_NO_MODEL_HINT), pytest.param("garbage", marks=_NO_MODEL_HINT), "delete"],
+    ["truncate", "garbage", "delete"],
 )
 def test_installed_model_damaged_after_install(tmp_path, test_models_dir, monkeypatch, damage):
     models = tmp_path / "models"
@@ -595,13 +580,6 @@ def test_full_disk_while_translating_keeps_earlier_outputs(small_disk, test_mode
             assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translate/memory.py TranslationMemory._broken: SQLite's 'database or disk is full' while creating the "
-    "schema becomes InputError 'the translation memory is unreadable ... delete the file' (exit 3); it should be "
-    "OutputError('cannot write the translation memory: the disk is full', hint='free some space or set "
-    "$TRANSKIT_MEMORY to a folder on another disk') when 'full' is in the message, as _insert already does",
-)
 def test_translation_memory_on_a_full_disk(tmp_path, monkeypatch):
     where = tmp_path / "tiny"
     if not _mount_tmpfs(where, "size=40k"):
@@ -615,11 +593,6 @@ def test_translation_memory_on_a_full_disk(tmp_path, monkeypatch):
         _umount(where)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translate/memory.py TranslationMemory._broken: 'unable to open database file' becomes an OutputError "
-    "without a hint; add hint='set $TRANSKIT_MEMORY to a writable place, or use --no-cache'",
-)
 def test_translation_memory_in_a_read_only_folder(readonly_dir, monkeypatch):
     if not os.path.ismount(readonly_dir):
         pytest.skip("needs a read-only tmpfs (root and mount): SQLite does not write through fsio")

@@ -818,12 +818,6 @@ def test_model_package_with_hostile_entries(work, blob):
     _unpack_into_box(work, blob)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="translate/archive.py extract_zip: a corrupt deflate stream raises a raw zlib.error, and a corrupt "
-    "entry offset (OSError EINVAL while seeking in the package) is reported as an OutputError about the "
-    "destination folder instead of a ModelError naming the package",
-)
 @FUZZ
 @given(blob=st.one_of(mutated(PACKAGE, ("PK\x03\x04", "PK\x01\x02", "PK\x05\x06", "\x00" * 4, "\xff" * 4)), st.binary(max_size=600)))
 def test_model_package_corrupt_or_truncated(work, blob):
@@ -860,23 +854,8 @@ def test_model_package_metadata(argos_folder, blob):
 
 
 # --------------------------------------------------------------------------- what fuzzing found
-# One deterministic case per failure the fuzzers found, so each stays fixed. Those
-# still open in a teammate's module are strict xfails naming the fix.
+# One deterministic case per failure the fuzzers found, so each stays fixed.
 
-_XLIFF_BUG = (
-    "export/xliff.py _parse: an unknown encoding in the XML declaration raises a raw LookupError from the XML "
-    "parser; catch LookupError (and ValueError) next to ET.ParseError and raise InputError('unknown text "
-    "encoding in the XML declaration', hint='save the file as UTF-8')"
-)
-_ZIP_BUG = (
-    "translate/archive.py extract_zip: a corrupt deflate stream raises a raw zlib.error, and a corrupt entry "
-    "offset (OSError EINVAL while seeking inside the package) is reported as an OutputError about the destination "
-    "folder; catch zlib.error with BadZipFile, and turn OSErrors raised while reading the archive (not while "
-    "writing the target file) into ModelError('corrupt model package', path=package)"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_XLIFF_BUG)
 def test_found_xliff_with_an_unknown_encoding_declaration(tmp_path):
     from transkit.export.xliff import import_xliff
 
@@ -892,14 +871,12 @@ def _deflated_package() -> bytearray:
     return bytearray(buffer.getvalue())
 
 
-@pytest.mark.xfail(strict=True, reason=_ZIP_BUG)
 def test_found_model_package_with_a_corrupt_deflate_stream(tmp_path):
     data = _deflated_package()
     data[30 + len("translate-en_xx-1_0/metadata.json")] = 0xFF  # first block: reserved type 11
     _unpack_into_box(tmp_path, bytes(data))
 
 
-@pytest.mark.xfail(strict=True, reason=_ZIP_BUG)
 def test_found_model_package_with_a_wrong_central_directory_offset(tmp_path):
     import struct
 

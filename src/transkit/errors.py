@@ -46,6 +46,10 @@ class TranskitError(Exception):
         self.line = line
         self.hint = hint
 
+    def __reduce__(self):
+        # keep path, line and hint when an error crosses a process boundary (worker pools)
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.hint))
+
     def __str__(self) -> str:
         where = ""
         if self.path:
@@ -54,6 +58,10 @@ class TranskitError(Exception):
         if self.hint:
             text += f" ({self.hint})"
         return _UNPRINTABLE.sub(_escape, text)
+
+
+def _rebuild(cls: type, message: str, path: str | None, line: int | None, hint: str | None) -> "TranskitError":
+    return cls(message, path=path, line=line, hint=hint)
 
 
 class UsageError(TranskitError):

@@ -57,7 +57,9 @@ def _check_file(path: str | os.PathLike[str]) -> Path:
     if p.is_dir():
         raise AudioError("expected an audio or video file, found a folder", path=str(p))
     if p.stat().st_size == 0:
-        raise AudioError("audio file is empty", path=str(p))
+        raise AudioError(
+            "audio file is empty", path=str(p), hint="give the recording of the interview (an audio or video file)"
+        )
     return p
 
 

@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         attributes each paragraph to the interviewer or the interviewee, and marks
         the attributions it is unsure of for review.
         """
-        from ..errors import UsageError
+        from ..errors import TranskitError, UsageError
         from ..fsio import atomic_write_text, read_text_file
         from ..ingest import import_raw
 
@@ -59,14 +59,18 @@ def register(app: typer.Typer) -> None:
             if output.exists() and not force:
                 raise UsageError("output file already exists", path=str(output), hint="pass --force to overwrite it")
         found = _DATE_IN_NAME.search(raw.name)
-        result = import_raw(
-            text,
-            title=title,
-            publisher=publisher,
-            url=url,
-            date=date or (found.group(1) if found else ""),
-            language=language,
-        )
+        try:
+            result = import_raw(
+                text,
+                title=title,
+                publisher=publisher,
+                url=url,
+                date=date or (found.group(1) if found else ""),
+                language=language,
+            )
+        except TranskitError as exc:
+            exc.path = exc.path or str(raw)
+            raise
         if output is None:
             typer.echo(result.markdown, nl=False)
         else:

@@ -135,6 +135,10 @@ def _parse(path: str | Path) -> tuple[XliffDocument, str]:
     except ET.ParseError as exc:
         line = exc.position[0] if getattr(exc, "position", None) else None
         raise InputError(f"not well-formed XML: {exc}", path=str(path), line=line) from exc
+    except (LookupError, ValueError) as exc:
+        raise InputError(
+            f"unknown text encoding in the XML declaration: {exc}", path=str(path), hint="save the file as UTF-8"
+        ) from exc
     text = data.decode("utf-8", errors="replace")
     if root.tag == f"{{{XLIFF12}}}xliff":
         return _read_12(root, path, text), text

@@ -24,6 +24,7 @@ import stat
 import tempfile
 import time
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
@@ -99,8 +100,8 @@ def extract_zip(
                     target.mkdir(parents=True, exist_ok=True)
                     continue
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(info) as src, open(target, "xb") as out:
-                    while chunk := src.read(_CHUNK):
+                with open(target, "xb") as out:
+                    for chunk in _entry_chunks(archive, info, path):
                         written += len(chunk)
                         if written > max_bytes:
                             raise _unsafe(path, f"it unpacks to more than {max_bytes} bytes (limit)")
@@ -119,6 +120,21 @@ def extract_zip(
         if isinstance(exc, FileNotFoundError) and not Path(path).exists():
             raise ModelError("model package not found", path=path, hint="check the path") from exc
         raise OutputError(f"cannot unpack model package: {exc.strerror or exc}", path=str(dest)) from exc
+
+
+def _entry_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> Iterator[bytes]:
+    """The bytes of one entry; a failure while reading the package is the package's
+    fault (corrupt data, bad offsets), not the destination folder's."""
+    try:
+        with archive.open(info) as src:
+            while chunk := src.read(_CHUNK):
+                yield chunk
+    except (OSError, zlib.error, zipfile.BadZipFile) as exc:
+        raise ModelError(
+            f"corrupt model package: entry '{info.filename}' cannot be read ({exc})",
+            path=path,
+            hint="download the package again",
+        ) from exc
 
 
 @contextlib.contextmanager

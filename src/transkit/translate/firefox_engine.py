@@ -76,7 +76,11 @@ def load_engine(paths: dict[str, Path]):
             paths["shortlist"].read_bytes() if "shortlist" in paths else None,
         )
     except (ValueError, OSError) as exc:
-        raise ModelError(f"cannot load the Firefox model: {exc}", path=str(paths["model"].parent)) from exc
+        raise ModelError(
+            f"cannot load the Firefox model: {exc}",
+            path=str(paths["model"].parent),
+            hint="the model files are damaged: reinstall it with transkit models install",
+        ) from exc
 
 
 def translate_all(engine, texts: Sequence[str]) -> list[str]:
@@ -241,7 +245,7 @@ class _Worker:
             )
         reply = json.loads(line)
         if "error" in reply:
-            raise ModelError(reply["error"], path=str(model_dir))
+            raise ModelError(reply["error"], path=str(model_dir), hint=reply.get("hint"))
         return reply["ok"]
 
     def stop(self) -> None:
@@ -268,7 +272,7 @@ def _worker_main(spec: str) -> int:
     try:
         engine = load_engine(paths)
     except ModelError as exc:
-        reply({"error": exc.message})
+        reply({"error": exc.message, "hint": exc.hint})
         return 1
     reply({"ok": []})  # ready
     for line in sys.stdin.buffer:

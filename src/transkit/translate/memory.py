@@ -83,7 +83,11 @@ class TranslationMemory:
             # isolation_level=None: transactions are begun and ended explicitly below
             self._db = sqlite3.connect(str(self.path), timeout=timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise OutputError(f"cannot open the translation memory: {exc}", path=str(self.path)) from exc
+            raise OutputError(
+                f"cannot open the translation memory: {exc}",
+                path=str(self.path),
+                hint="set $TRANSKIT_MEMORY to a writable place, or use --no-cache",
+            ) from exc
         try:
             self._db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             self._set_wal(timeout)
@@ -116,7 +120,17 @@ class TranslationMemory:
 
     def _broken(self, exc: sqlite3.DatabaseError) -> Exception:
         if isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
-            return OutputError(f"cannot open the translation memory: {exc}", path=str(self.path))
+            return OutputError(
+                f"cannot open the translation memory: {exc}",
+                path=str(self.path),
+                hint="set $TRANSKIT_MEMORY to a writable place, or use --no-cache",
+            )
+        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
+            return OutputError(
+                "cannot write the translation memory: the disk is full",
+                path=str(self.path),
+                hint="free some space or set $TRANSKIT_MEMORY to a folder on another disk",
+            )
         if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
             return OutputError(
                 "the translation memory stayed locked by another process for too long",
