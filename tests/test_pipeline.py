@@ -105,3 +105,23 @@ def test_expand_sources_folders_globs_and_errors(tmp_path, monkeypatch):
     (tmp_path / "b" / "one.md").write_text("x")
     with pytest.raises(UsageError, match="share the name 'one'"):
         expand_sources(["a", "b"])
+
+
+@pytest.mark.model
+def test_plain_text_in_another_language_with_from(tmp_path, test_models_dir, monkeypatch):
+    from typer.testing import CliRunner
+
+    from transkit.cli.app import app
+
+    monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(tmp_path / "tm.sqlite"))
+    bench = ROOT.parent / "shared" / "bench" / "ntrex128-newstest2019.zho-CN.txt"
+    lines = bench.read_text(encoding="utf-8").splitlines()[:3]
+    source = tmp_path / "news.txt"
+    source.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["translate", str(source), "--from", "zh", "--to", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    english = (out / "en" / "news.en.srt").read_text(encoding="utf-8")
+    assert re.search(r"\b(the|of|and|in)\b", english), english
+    assert (out / "zh" / "news.zh.srt").is_file()

@@ -48,6 +48,7 @@ class RunSettings:
     profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
     speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
     audio: Path | None = None
+    source_language: str | None = None  # for plain-text and subtitle sources (default en)
     glossary: Path | None = None
     use_memory: bool = True
     memory_path: Path | None = None
@@ -95,12 +96,15 @@ def prepare_project(
     *,
     speech_rate: object | None = None,
     audio: Path | None = None,
+    language: str | None = None,
     progress: Progress | None = None,
 ) -> Project:
     """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
 
     ``source`` may be a transcript in the source format (.md), a project JSON, an
-    SRT/VTT file (its cue times are kept) or plain text (.txt).
+    SRT/VTT file (its cue times are kept) or plain text (.txt). ``language`` says
+    what language the source is in where the file cannot (plain text, subtitles:
+    English unless told); a transcript's own header wins over it.
     """
     from .segment import SpeechRate, segment_transcript
 
@@ -138,6 +142,8 @@ def prepare_project(
         segments = segment_transcript(transcript, rate)
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
+    if language and suffix in (".txt", ".srt", ".vtt"):
+        transcript = replace(transcript, meta=replace(transcript.meta, language=language))
     if audio is not None:
         from .align import align_transcript
 
@@ -475,7 +481,13 @@ def run_source(
     seconds: dict[str, float] = {}
 
     clock = time.perf_counter()
-    project = prepare_project(source, speech_rate=settings.speech_rate, audio=settings.audio, progress=progress)
+    project = prepare_project(
+        source,
+        speech_rate=settings.speech_rate,
+        audio=settings.audio,
+        language=settings.source_language,
+        progress=progress,
+    )
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]

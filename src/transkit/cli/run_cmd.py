@@ -16,6 +16,9 @@ def register(app: typer.Typer) -> None:
     def run(
         sources: List[str] = typer.Argument(..., help="Transcript files, folders or globs."),
         to: Optional[str] = typer.Option(None, "--to", "-t", help="Target languages, e.g. ru,de,pt."),
+        source_language: Optional[str] = typer.Option(
+            None, "--from", help="Language of plain-text or subtitle sources (default en; transcripts say it in their header)."
+        ),
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default translations/)."),
         formats: Optional[str] = typer.Option(
             None, "--formats", "-f", help="srt,vtt,ass,bi.srt,bi.ass,pdf,html,docx,md,tmx,xliff,json"
@@ -76,6 +79,7 @@ def register(app: typer.Typer) -> None:
             audio=audio,
             glossary=glossary_path,
             use_memory=not no_cache,
+            source_language=parse_languages(source_language, cfg)[0] if source_language else None,
         )
         settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)

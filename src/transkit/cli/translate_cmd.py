@@ -16,6 +16,9 @@ def register(app: typer.Typer) -> None:
     def translate(
         source: Path = typer.Argument(..., help="Source transcript (.md), project JSON, SRT/VTT or plain text."),
         to: Optional[str] = typer.Option(None, "--to", "-t", help="Target languages, e.g. ru,de,pt."),
+        source_language: Optional[str] = typer.Option(
+            None, "--from", help="Language of plain-text or subtitle sources (default en; transcripts say it in their header)."
+        ),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
         engine: str = typer.Option("auto", "--engine", "-e", help="auto, argos or firefox."),
         beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
@@ -62,6 +65,7 @@ def register(app: typer.Typer) -> None:
             translate_options=options,
             glossary=glossary,
             use_memory=not no_cache,
+            source_language=parse_languages(source_language, cfg)[0] if source_language else None,
         )
         with progress_view() as view:
             result = run_source(source, settings, view)
