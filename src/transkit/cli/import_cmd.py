@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         attributes each paragraph to the interviewer or the interviewee, and marks
         the attributions it is unsure of for review.
         """
-        from ..errors import TranskitError, UsageError
+        from ..errors import InputError, UsageError
         from ..fsio import atomic_write_text, read_text_file
         from ..ingest import import_raw
 
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
                 date=date or (found.group(1) if found else ""),
                 language=language,
             )
-        except TranskitError as exc:
+        except InputError as exc:  # the text itself is unusable: name the file it came from
             exc.path = exc.path or str(raw)
             raise
         if output is None:

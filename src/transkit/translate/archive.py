@@ -131,7 +131,7 @@ def _entry_chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) ->
                 yield chunk
     except (OSError, zlib.error, zipfile.BadZipFile) as exc:
         raise ModelError(
-            f"corrupt model package: entry '{info.filename}' cannot be read ({exc})",
+            f"corrupt or truncated model package: entry '{info.filename}' cannot be read ({exc})",
             path=path,
             hint="download the package again",
         ) from exc
