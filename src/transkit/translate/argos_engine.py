@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ..errors import ModelError
+from ..errors import ModelError, UsageError
 from .base import BatchProgress, TranslateOptions
 
 MAX_BATCH_EXAMPLES = 32  # beyond this, batches measured no faster and used more memory
@@ -62,6 +62,8 @@ class ArgosTranslator:
         self.model_id = self.package_dir.name
         self.model_version = str(meta.get("package_version", ""))
         self.target_prefix = str(meta.get("target_prefix") or "")
+        if options.beam_size < 1 or options.max_batch_tokens < 1:
+            raise UsageError("beam size and batch size must be at least 1")
         self.options = options
         self.threads = options.threads if options.threads > 0 else available_cores()
         self._translator = None
@@ -129,7 +131,12 @@ class ArgosTranslator:
             progress(done, total)
         for batch, jobs in pending:
             for index, job in zip(batch, jobs):
-                results[index] = self._detokenize(job.result().hypotheses[0])
+                try:
+                    hypothesis = job.result().hypotheses[0]
+                except RuntimeError as exc:
+                    raise ModelError(f"CTranslate2 failed on sentence {index + 1} of {total}: {exc}",
+                                     path=str(self.package_dir)) from exc
+                results[index] = self._detokenize(hypothesis)
             done += len(batch)
             if progress:
                 progress(done, total)
