@@ -171,3 +171,48 @@ def test_checks_never_fail_on_odd_text():
         assert number_changes(source, source) == ""  # a text never disagrees with itself
 
     check()
+
+
+# --------------------------------------------------------------------------- negation
+
+from transkit.translate.qa import negation_lost  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "source, output, target",
+    [
+        ("And no such plans have ever existed.", "E tais planos já existiram.", "pt"),  # the real model's slip
+        ("We do not believe in that worldview.", "Wir glauben an diese Weltanschauung.", "de"),
+        ("It wasn't possible.", "Это было возможно.", "ru"),
+    ],
+)
+def test_lost_negation_is_flagged(source, output, target):
+    assert negation_lost(source, output, "en", target)
+    flags = check_segment(source, output, "en", target)
+    assert [f.code for f in flags] == ["negation"]
+
+
+@pytest.mark.parametrize(
+    "source, output, target",
+    [
+        ("And no such plans have ever existed.", "E nenhum plano desse tipo jamais existiu.", "pt"),
+        ("We do not believe in that worldview.", "Wir glauben nicht an diese Weltanschauung.", "de"),
+        ("It wasn't possible.", "Это было невозможно, нет.", "ru"),
+        ("That is not the world we believe in.", "Ce n'est pas le monde auquel nous croyons.", "fr"),
+        ("NATO is a defensive alliance.", "A NATO é uma aliança defensiva.", "pt"),  # nothing to lose
+        ("We do not believe in that.", "我们不相信。", "zh"),  # no word list: not judged
+    ],
+)
+def test_kept_or_unjudged_negation_is_not_flagged(source, output, target):
+    assert not negation_lost(source, output, "en", target)
+
+
+def test_no_false_negation_flags_on_the_real_interview_translation():
+    import json
+    from pathlib import Path
+
+    project = json.loads((Path(__file__).resolve().parent.parent / "translations" / "interview.project.json").read_text())
+    texts = {s["id"]: s["text"] for s in project["segments"]}
+    (pt,) = [lang for lang in project["languages"] if lang["language"] == "pt"]
+    flagged = [texts[t["segment_id"]] for t in pt["translations"] if negation_lost(texts[t["segment_id"]], t["text"], "en", "pt")]
+    assert flagged == ["And no such plans have ever existed."]

@@ -12,6 +12,13 @@ Flags (``QAFlag.code``):
 - ``numbers``       digit groups lost, changed or added. Locale formatting is
                     ignored: 1,997 = 1.997 = 1 997 = 1997 and 2.5 = 2,5;
 - ``glossary-miss`` a glossary term in the source whose target form is missing;
+- ``negation``      the source says no/not/never... and the output has no
+                    negation word at all (small models drop negations, which
+                    turns a sentence into its opposite); only for languages
+                    with a word list in ``NEGATION_WORDS``. A negation made
+                    by a prefix (impossible -> невозможно) is not seen, so
+                    such a correct translation can be flagged: the flag asks
+                    for a look, like every flag;
 - ``length-ratio``  output length / source length (characters without spaces,
                     a Chinese character counting as 3) outside the bounds for
                     the language pair, see ``length_ratio_bounds``; sources
@@ -30,7 +37,22 @@ from typing import Iterable, Sequence
 
 from .glossary import GlossaryTerm, missed_terms, unspaced_script
 
-CODES = ("empty", "untranslated", "repeat-loop", "numbers", "glossary-miss", "length-ratio")
+CODES = ("empty", "untranslated", "repeat-loop", "numbers", "glossary-miss", "negation", "length-ratio")
+
+# Words that negate, per language (lower case; English contractions end in n't).
+NEGATION_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split())
+    for lang, words in {
+        "en": "no not never nothing nobody none neither nor without cannot nowhere",
+        "pt": "não nunca nenhum nenhuma nada ninguém nem sem jamais",
+        "es": "no nunca ningún ninguno ninguna nada nadie ni sin jamás tampoco",
+        "fr": "ne n' pas jamais aucun aucune rien personne sans ni non",
+        "de": "nicht kein keine keinen keinem keiner keines nie niemals nichts niemand ohne weder",
+        "it": "non mai nessuno nessuna niente nulla né senza",
+        "ru": "не нет ни никогда ничего никто никакой никакие без нельзя",
+        "uk": "не ні ніколи нічого ніхто жодного жоден без",
+    }.items()
+}
 
 # Typical length of a text in each language relative to the same text in English,
 # in characters without spaces (Chinese, Japanese, Korean: see _SCRIPT_WEIGHTS).
@@ -89,10 +111,32 @@ def check_segment(
         flags.append(QAFlag("numbers", numbers))
     for term in missed_terms(source, output, glossary_terms):
         flags.append(QAFlag("glossary-miss", f"'{term.source}' should be '{term.target}'"))
+    if negation_lost(source, output, source_lang, target_lang):
+        flags.append(QAFlag("negation", "the source negates, the translation has no negation"))
     ratio = length_ratio_problem(source, output, source_lang, target_lang)
     if ratio:
         flags.append(QAFlag("length-ratio", ratio))
     return tuple(flags)
+
+
+def _negations(text: str, language: str) -> int:
+    words = NEGATION_WORDS.get(language.split("-")[0].lower())
+    if words is None:
+        return -1
+    tokens = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
+    count = sum(token in words for token in tokens)
+    if language.startswith("en"):
+        count += sum(token.endswith(("n't", "n’t")) for token in tokens)
+    elif language.startswith("fr"):
+        count += len(re.findall(r"\bn['’]", text.lower()))
+    return count
+
+
+def negation_lost(source: str, output: str, source_lang: str, target_lang: str) -> bool:
+    """True when ``source`` has a negation word and ``output`` has none."""
+    in_source = _negations(source, source_lang)
+    in_output = _negations(output, target_lang)
+    return in_source > 0 and in_output == 0
 
 
 def summarize(flags: Iterable[Iterable[QAFlag]]) -> dict[str, int]:
