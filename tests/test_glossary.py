@@ -172,9 +172,9 @@ class DroppingTranslator:
 def test_missed_term_is_retried_with_a_placeholder():
     glossary = parse_glossary("Wörner,Wörner,*\n")
     engine = DroppingTranslator("Wörner")
-    batch = translate_texts(["Manfred Wörner was there.", "Nobody else."], "en", "pt",
+    batch = translate_texts(["Manfred Wörner was there.", "Everyone else."], "en", "pt",
                             glossary=glossary, translator=engine)
-    assert batch.texts == ("PT Manfred Wörner was there.", "PT Nobody else.")
+    assert batch.texts == ("PT Manfred Wörner was there.", "PT Everyone else.")
     assert engine.calls[1] == ["Manfred ZXQ0 was there."]  # only the sentence that missed, once
     assert batch.qa_flags == ((), ()) and batch.engine_sentences == 3
 
