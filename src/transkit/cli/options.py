@@ -30,6 +30,26 @@ def parse_formats(value: str | None, config: Config, default: tuple[str, ...]) -
     return tuple(dict.fromkeys(format_name(fmt) for fmt in formats))
 
 
+def translate_options(beam: int | None, config: Config):
+    """``TranslateOptions`` from --beam, else [run] beam_size, else the defaults."""
+    from dataclasses import replace
+
+    from ..translate.base import TranslateOptions
+
+    beam_size = beam if beam is not None else config.get("beam_size")
+    return TranslateOptions() if beam_size is None else replace(TranslateOptions(), beam_size=int(beam_size))
+
+
+def glossary_path(value: Path | None, config: Config) -> Path | None:
+    """--glossary, else [run] glossary, else none."""
+    return value or (Path(config.get("glossary")) if config.get("glossary") else None)
+
+
+def source_language(value: str | None, config: Config) -> str | None:
+    """--from as a checked language code (None: the source says, or English)."""
+    return parse_languages(value, config)[0] if value else None
+
+
 def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
     """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
     from ..segment import SpeechRate, parse_rate_overrides

@@ -51,35 +51,27 @@ def register(app: typer.Typer) -> None:
 
           transkit run source/interview.md --to ru --audio interview.mp4 --formats srt,vtt,pdf
         """
-        from dataclasses import replace
-
         from ..config import load_config
         from ..errors import QualityError
         from ..pipeline import DEFAULT_FORMATS, RunSettings, expand_sources, run_batch
-        from ..translate.base import TranslateOptions
-        from .options import parse_formats, parse_languages, profile_chooser, speech_rate
+        from . import options as opt
         from .progress import progress_view
         from .summary import print_run_summary
 
         cfg = load_config(config)
-        languages = parse_languages(to, cfg)
-        chooser = profile_chooser(profile or cfg.get("profile"), cfg)
-        options = TranslateOptions()
-        beam_size = beam if beam is not None else cfg.get("beam_size")
-        if beam_size is not None:
-            options = replace(options, beam_size=int(beam_size))
-        glossary_path = glossary or (Path(cfg.get("glossary")) if cfg.get("glossary") else None)
+        languages = opt.parse_languages(to, cfg)
+        chooser = opt.profile_chooser(profile or cfg.get("profile"), cfg)
         settings = RunSettings(
             languages=languages,
             out_dir=out or Path(cfg.get("out", "translations")),
-            formats=parse_formats(formats, cfg, DEFAULT_FORMATS),
+            formats=opt.parse_formats(formats, cfg, DEFAULT_FORMATS),
             engine=engine or cfg.get("engine", "auto"),
-            translate_options=options,
-            speech_rate=speech_rate(wpm, None, cfg),
+            translate_options=opt.translate_options(beam, cfg),
+            speech_rate=opt.speech_rate(wpm, None, cfg),
             audio=audio,
-            glossary=glossary_path,
+            glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
-            source_language=parse_languages(source_language, cfg)[0] if source_language else None,
+            source_language=opt.source_language(source_language, cfg),
         )
         settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)

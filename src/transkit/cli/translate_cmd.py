@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
             None, "--from", help="Language of plain-text or subtitle sources (default en; transcripts say it in their header)."
         ),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
-        engine: str = typer.Option("auto", "--engine", "-e", help="auto, argos or firefox."),
+        engine: Optional[str] = typer.Option(None, "--engine", "-e", help="auto (default), argos or firefox."),
         beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
         glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
@@ -38,34 +38,28 @@ def register(app: typer.Typer) -> None:
 
           transkit translate translations/interview.project.json --to ru --engine argos --qa-report qa.json
         """
-        from dataclasses import replace
-
         from ..config import load_config
         from ..errors import UsageError
         from ..pipeline import RunSettings, run_source
         from ..reports import qa_report_bytes
-        from ..translate.base import TranslateOptions
-        from .options import existing_file, parse_languages
+        from . import options as opt
         from .progress import progress_view
         from .summary import print_run_summary
 
         cfg = load_config(config)
-        languages = parse_languages(to, cfg)
+        languages = opt.parse_languages(to, cfg)
         if not languages:
             raise UsageError("no target language", hint="give --to, e.g. --to pt")
-        existing_file(source, "source")
-        options = TranslateOptions()
-        if beam is not None:
-            options = replace(options, beam_size=beam)
+        opt.existing_file(source, "source")
         settings = RunSettings(
             languages=languages,
             out_dir=out,
             formats=("srt", "vtt"),
-            engine=engine,
-            translate_options=options,
-            glossary=glossary,
+            engine=engine or cfg.get("engine", "auto"),
+            translate_options=opt.translate_options(beam, cfg),
+            glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
-            source_language=parse_languages(source_language, cfg)[0] if source_language else None,
+            source_language=opt.source_language(source_language, cfg),
         )
         with progress_view() as view:
             result = run_source(source, settings, view)
