@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+import textwrap
 import types
 import typing
 import unicodedata
@@ -40,6 +41,8 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+
+import transkit.config
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
@@ -547,24 +550,8 @@ def test_glossary_reader_random(work, blob):
 
 # --------------------------------------------------------------------------- config file (transkit.toml)
 
-CONFIG = """\
-[run]
-to = ["ru", "de", "pt"]
-engine = "auto"
-formats = ["srt", "vtt", "ass", "pdf"]
-out = "translations"
-glossary = "glossary.csv"
-beam_size = 4
-jobs = 2
-
-[profiles]
-en = "netflix-en"
-ru = "netflix-ru"
-
-[speech_rate]
-wpm = 160
-speakers = { JS = 150, KM = 175 }
-"""
+# The example documented in transkit.config: the fuzzer mutates what users are shown.
+CONFIG = textwrap.dedent(transkit.config.__doc__.split("Example::\n", 1)[1]).strip() + "\n"
 TOML_TOKENS = (
     "[run]", "[profiles]", "[speech_rate]", "[other]", "=", '"', "'", "[", "]", "{", "}", ",", "\n", "#", "true", "0",
     "-3", "1.5", "1979-05-27", '"four"', "[1, 2]", "{ a = 1 }", "run = 3", "profiles = 1", "speech_rate = []",
