@@ -42,10 +42,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
-import transkit.config
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
 
+import transkit.config
 from transkit.errors import TranskitError
 
 ROOT = Path(__file__).resolve().parent.parent
