@@ -253,6 +253,7 @@ _SUBSTATION_SUFFIXES = (".ass", ".ssa")
 # by the encoding the text was decoded with.
 _TIMING_LINE = re.compile(r"\d\s*-->|-->\s*\d")
 _VTT_HEADER_LINE = re.compile(r"^\ufeff?WEBVTT(?:[ \t].*)?$")
+_SUBSTATION_SECTION = re.compile(r"^\s*\[(?:Script Info|Events)\]\s*$", re.MULTILINE | re.IGNORECASE)
 _BILINGUAL_NAME = re.compile(r"\.([A-Za-z]{2,3})-([A-Za-z]{2,3})\.(?:srt|ass|ssa)$", re.IGNORECASE)
 _LANGUAGE_NAME = re.compile(r"\.([A-Za-z]{2,3})\.[^.]+$")
 _ITALIC_LINE = re.compile(r"^\s*<i>(.*)</i>\s*$", re.IGNORECASE | re.DOTALL)
@@ -333,12 +334,16 @@ def _substation_events(text: str, path: str) -> list[tuple[str, Cue]]:
     """(style name, cue) of every Dialogue event, in time order."""
     import pysubs2
 
+    if not _SUBSTATION_SECTION.search(text):
+        first = next((n for n, line in enumerate(text.splitlines(), start=1) if line.strip()), 1)
+        raise InputError(
+            "not an ASS/SSA file: no [Script Info] or [Events] section", path=path, line=first, hint=_NOT_SUBTITLE_HINT
+        )
+    dialect = "ssa" if "[v4 styles]" in text.lower() and "[v4+ styles]" not in text.lower() else "ass"
     try:
-        subs = pysubs2.SSAFile.from_string(text)
+        subs = pysubs2.SSAFile.from_string(text, format_=dialect)
     except (pysubs2.exceptions.Pysubs2Error, ValueError, KeyError, IndexError) as exc:
         raise InputError(f"not a readable ASS/SSA file: {str(exc)[:80]}", path=path, hint=_NOT_SUBTITLE_HINT) from None
-    if subs.format not in ("ass", "ssa"):
-        raise InputError(f"not an ASS/SSA file (it reads as {subs.format})", path=path, hint="give it the extension of its format")
     events = sorted((e for e in subs.events if not e.is_comment), key=lambda e: e.start)
     cues = []
     for event in events:
