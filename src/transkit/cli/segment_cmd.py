@@ -36,24 +36,20 @@ def register(app: typer.Typer) -> None:
         """
         from ..config import load_config
         from ..pipeline import segment_source
-        from ..profiles import get_profile
-        from .options import existing_file, parse_formats, speech_rate
+        from ..runs import SEGMENT_FORMATS, RunSettings
+        from .options import existing_file, parse_formats, profile_name, speech_rate
         from .progress import progress_view
+        from .summary import print_segment_result
 
         cfg = load_config(config)
-        chosen = get_profile(profile)
+        settings = RunSettings(
+            out_dir=out,
+            formats=parse_formats(formats, cfg, SEGMENT_FORMATS),
+            profile=profile_name(profile),
+            speech_rate=speech_rate(wpm, rate, cfg),
+            audio=audio,
+        )
         existing_file(source, "source transcript")
         with progress_view() as view:
-            result = segment_source(
-                source,
-                out,
-                profile=chosen,
-                speech_rate=speech_rate(wpm, rate, cfg),
-                formats=parse_formats(formats, cfg, ("srt", "vtt")),
-                audio=audio,
-                progress=view,
-            )
-        for lang in result.languages:
-            typer.echo(f"{lang.language}: {lang.cues} cues, check: {lang.check_errors} errors, {lang.check_warnings} warnings")
-        for path in (result.project_path, *result.files_written):
-            typer.echo(f"wrote {path}")
+            result = segment_source(source, settings, view)
+        print_segment_result(result)
