@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
         source: Path = typer.Argument(..., help="Source transcript (source format .md)."),
         audio: Path = typer.Argument(..., help="The recording: WAV, MP3, M4A/AAC, FLAC, OGG/Opus, or a MP4/MKV/WebM video."),
         out: Path = typer.Option(Path("translations/en"), "-o", "--out", help="Output folder."),
-        profile: str = typer.Option("netflix-en", "--profile", "-p", help="Style profile for the subtitles."),
+        profile: Optional[str] = typer.Option(
+            None, "--profile", "-p", help="Style profile for the subtitles (default: the language's, netflix-en for English)."
+        ),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
         voice: str = typer.Option("en-us", "--voice", help="espeak-ng voice the text is spoken with for matching."),
         speaker_voice: Optional[str] = typer.Option(

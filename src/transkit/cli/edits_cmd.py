@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
             None, "--formats", "-f", help="Re-export these formats right away, e.g. srt,vtt,pdf,html."
         ),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder for --formats."),
+        config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Store post-edited sentences as human translations and update the project.
 
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
         from .summary import print_export_result
 
         existing_file(xliff, "XLIFF file")
-        cfg = load_config(None)
+        cfg = load_config(config)
         settings = RunSettings(
             out_dir=out,
             formats=parse_formats(formats, cfg, ()) if formats else (),

@@ -1,4 +1,4 @@
-"""``transkit segment``: a source transcript -> timed English subtitles + project JSON."""
+"""``transkit segment``: a source transcript -> timed source-language subtitles + project JSON."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def register(app: typer.Typer) -> None:
     def segment(
         source: Path = typer.Argument(..., help="Source transcript (source format .md, see docs/source-format.md)."),
         out: Path = typer.Option(Path("translations/en"), "-o", "--out", help="Output folder."),
-        profile: str = typer.Option("netflix-en", "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc."),
+        profile: Optional[str] = typer.Option(
+            None, "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc (default: the language's)."
+        ),
         wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate in words per minute for every speaker."),
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
