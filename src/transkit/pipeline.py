@@ -1,179 +1,96 @@
 """The only module that chains the stages: ingest -> segment/time (or align) ->
 translate -> lay out -> export -> check.
 
-Every function takes plain data and an optional progress callback; nothing here
-prints. The CLI turns ``ProgressEvent``s into progress bars.
+Every command of the CLI makes one call here: ``segment_source`` (segment and
+align), ``run_source`` (run and translate; ``batch.run_batch`` for many files),
+``export_saved`` (export) and ``import_edits`` (import-edits). Each takes the
+source, ``RunSettings`` and an optional progress callback, and returns a result
+from ``transkit.runs``; nothing here prints.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import InputError, UsageError
+from .errors import UsageError
 from .fsio import write_if_changed
 from .model import LanguageResult, Project, Track, Translation
-from .profiles import StyleProfile, default_profile_for, get_profile
-from .translate.base import TranslateOptions, Translator
+from .profiles import StyleProfile, default_profile_for
+from .runs import (
+    ExportResult,
+    LanguageExport,
+    LanguageSummary,
+    Prepared,
+    Progress,
+    ProgressEvent,
+    RunResult,
+    RunSettings,
+    SegmentResult,
+    notify,
+    source_stem,
+)
+from .translate.session import OpenTranslators, open_glossary, open_memory
 
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    file: str
-    stage: str  # ingest | segment | align | translate | layout | export | check | done
-    language: str = ""
-    done: int = 0
-    total: int = 0
-
-
-Progress = Callable[[ProgressEvent], None]
-
-DEFAULT_FORMATS = ("srt", "vtt", "ass", "bi.srt", "bi.ass", "pdf", "html", "docx", "md")
 CHECKED_FORMATS = ("srt", "vtt")
-SOURCE_SUFFIXES = (".md",)
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything that decides a run's output, with the defaults a user gets."""
-
-    languages: tuple[str, ...] = ()
-    out_dir: Path = Path("translations")
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    engine: str = "auto"
-    translate_options: TranslateOptions = TranslateOptions()
-    profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
-    speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
-    audio: Path | None = None
-    source_language: str | None = None  # for plain-text and subtitle sources (default en)
-    glossary: Path | None = None
-    use_memory: bool = True
-    memory_path: Path | None = None
-    models_dir: Path | None = None
-
-    def profile_for(self, language: str) -> StyleProfile:
-        for lang, name in self.profiles:
-            if lang == language:
-                return get_profile(name)
-        return default_profile_for(language)
-
-
-@dataclass(frozen=True)
-class LanguageSummary:
-    language: str
-    engine: str
-    segments: int
-    cues: int
-    qa_flags: int
-    check_errors: int
-    check_warnings: int
-    translated: int  # sentences the engine translated in this run (0 = all from memory)
-    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings), SRT and VTT apart
-
-
-@dataclass(frozen=True)
-class RunResult:
-    source: str
-    project_path: str
-    languages: tuple[LanguageSummary, ...]
-    files_written: tuple[str, ...]
-    files_unchanged: tuple[str, ...]
-    stage_seconds: tuple[tuple[str, float], ...] = field(default=())
-
-
-def _notify(progress: Progress | None, event: ProgressEvent) -> None:
-    if progress is not None:
-        progress(event)
 
 
 # ---------------------------------------------------------------- stages
 
 
-def prepare_project(
-    source: Path,
-    *,
-    speech_rate: object | None = None,
-    audio: Path | None = None,
-    language: str | None = None,
-    progress: Progress | None = None,
-) -> Project:
-    """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
+def prepare(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> Prepared:
+    """Read a source and time its sentences (estimated, kept from subtitles, or
+    aligned to ``settings.audio``); the project and, if aligned, the aligner's report.
 
-    ``source`` may be a transcript in the source format (.md), a project JSON, an
-    SRT/VTT file (its cue times are kept) or plain text (.txt). ``language`` says
-    what language the source is in where the file cannot (plain text, subtitles:
-    English unless told); a transcript's own header wins over it.
+    ``source`` is read by the reader its suffix names (``transkit.ingest.registry``:
+    the source format .md, a project JSON, SRT/VTT subtitles whose cue times are
+    kept, plain text .txt...). ``settings.source_language`` says what language the
+    source is in where the file cannot (plain text, subtitles: English unless
+    told); a transcript's own header wins over it.
     """
-    from .segment import SpeechRate, segment_transcript
+    from .ingest.registry import read_source
 
     name = str(source)
-    _notify(progress, ProgressEvent(name, "ingest"))
-    suffix = source.suffix.lower()
-    if suffix != ".json":
-        _refuse_huge_source(source)
-    rate = speech_rate if speech_rate is not None else SpeechRate()
-    timing: tuple[tuple[str, str], ...] = rate.as_pairs()
-    if suffix == ".json":
-        from .projectfile import load_project
+    notify(progress, ProgressEvent(name, "ingest"))
+    read = read_source(source)
+    if read.project is not None and settings.audio is None:
+        return Prepared(read.project)
+    transcript, segments, timing = read.transcript, read.segments, read.timing
+    if segments is None:
+        from .segment import SpeechRate, segment_transcript
 
-        project = load_project(source)
-        transcript, segments, timing = project.transcript, project.segments, project.timing
-        if audio is None:
-            return project
-    elif suffix in (".srt", ".vtt"):
-        from .ingest.from_subtitles import transcript_from_cues
-        from .ingest.subtitles import read_subtitle_file
-
-        transcript, segments = transcript_from_cues(read_subtitle_file(source), name)
-        timing = (("method", "subtitles"),)
-    else:
-        if suffix == ".txt":
-            from .fsio import read_text_file
-            from .ingest.plain_text import transcript_from_plain_text
-
-            transcript = transcript_from_plain_text(read_text_file(source, "text file"), name)
-        else:
-            from .ingest import load_transcript
-
-            transcript = load_transcript(source)
-        _notify(progress, ProgressEvent(name, "segment"))
+        rate = settings.speech_rate if settings.speech_rate is not None else SpeechRate()
+        notify(progress, ProgressEvent(name, "segment"))
         segments = segment_transcript(transcript, rate)
+        timing = rate.as_pairs()
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if language and suffix in (".txt", ".srt", ".vtt"):
-        transcript = replace(transcript, meta=replace(transcript.meta, language=language))
-    if audio is not None:
+    if settings.source_language and not read.states_language:
+        transcript = replace(transcript, meta=replace(transcript.meta, language=settings.source_language))
+    report = None
+    if settings.audio is not None:
         from .align import align_transcript
 
         def on_align(done: int, total: int) -> None:
-            _notify(progress, ProgressEvent(name, "align", done=done, total=total))
+            notify(progress, ProgressEvent(name, "align", done=done, total=total))
 
-        result = align_transcript(transcript, segments, audio, progress=on_align)
-        segments = tuple(result.segments)
-        timing = (("method", "aligned"), ("audio", Path(audio).name))
-    return Project(transcript=transcript, segments=segments, timing=timing)
-
-
-# Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
-# transcript (benchmarks/resource_limits.py), and 16 MB is some 300 hours of
-# speech: a bigger source is refused before it is read. Project files are exempt.
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
+        aligned = align_transcript(transcript, segments, settings.audio, progress=on_align, options=settings.align)
+        segments, report = tuple(aligned.segments), aligned.report
+        timing = (("method", "aligned"), ("audio", Path(settings.audio).name))
+    return Prepared(Project(transcript=transcript, segments=tuple(segments), timing=timing or ()), report)
 
 
-def _refuse_huge_source(source: Path) -> None:
-    try:
-        size = source.stat().st_size
-    except OSError:
-        return  # a missing or unreadable source is reported by its reader
-    if size > MAX_SOURCE_BYTES:
-        raise InputError(
-            f"source is too large: {size / 2**20:.1f} MB (the limit is {MAX_SOURCE_BYTES // 2**20} MB)",
-            path=str(source),
-            hint="split it into several files; transkit run takes a folder",
-        )
+def prepare_project(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> Project:
+    """``prepare`` for callers that want only the project."""
+    return prepare(source, settings, progress).project
+
+
+def open_translators(settings: RunSettings) -> OpenTranslators:
+    """The engines of a run, opened as files need them and kept for the next file."""
+    return OpenTranslators(settings.engine, settings.translate_options, settings.models_dir)
 
 
 def translate_project(
@@ -192,8 +109,8 @@ def translate_project(
     each language's engine is opened and closed here."""
     from .translate.service import translate_texts
 
-    memory = _open_memory(settings)
-    glossary = _load_glossary(settings.glossary)
+    memory = open_memory(settings.use_memory, settings.memory_path)
+    glossary = open_glossary(settings.glossary)
     source_language = project.transcript.meta.language
     texts = [segment.text for segment in project.segments]
     results = {lang.language: lang for lang in project.languages}
@@ -204,9 +121,9 @@ def translate_project(
                 continue
 
             def on_batch(done: int, total: int, language: str = language) -> None:
-                _notify(progress, ProgressEvent(label, "translate", language, done, total))
+                notify(progress, ProgressEvent(label, "translate", language, done, total))
 
-            _notify(progress, ProgressEvent(label, "translate", language, 0, len(texts)))
+            notify(progress, ProgressEvent(label, "translate", language, 0, len(texts)))
             batch = translate_texts(
                 texts,
                 source_language,
@@ -246,56 +163,6 @@ def translate_project(
             memory.close()
     ordered = tuple(results[lang] for lang in sorted(results))
     return replace(project, languages=ordered), engine_counts
-
-
-class OpenTranslators:
-    """Translators opened once and kept for every file of a batch in one process:
-    opening one loads its model (and may start engine worker processes), which
-    otherwise every file of a batch would pay again."""
-
-    def __init__(self, settings: RunSettings) -> None:
-        self.settings = settings
-        self._open: dict[tuple[str, str], Translator] = {}
-
-    def get(self, source: str, target: str) -> Translator:
-        translator = self._open.get((source, target))
-        if translator is None:
-            from .translate.engines import open_translator
-
-            settings = self.settings
-            translator = open_translator(
-                source, target, engine=settings.engine, options=settings.translate_options, models_dir=settings.models_dir
-            )
-            self._open[(source, target)] = translator
-        return translator
-
-    def close(self) -> None:
-        translators, self._open = list(self._open.values()), {}
-        for translator in translators:
-            translator.close()
-
-    def __enter__(self) -> "OpenTranslators":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _open_memory(settings: RunSettings):
-    if not settings.use_memory:
-        return None
-    from .paths import memory_path
-    from .translate.memory import TranslationMemory
-
-    return TranslationMemory(settings.memory_path or memory_path())
-
-
-def _load_glossary(path: Path | None):
-    if path is None:
-        return None
-    from .translate.glossary import load_glossary
-
-    return load_glossary(path)
 
 
 def build_track(project: Project, language: str, profile: StyleProfile) -> Track:
@@ -344,32 +211,6 @@ def check_outputs_by_format(paths: Iterable[Path], profile: StyleProfile) -> tup
     return tuple((fmt, e, w) for fmt, (e, w) in counts.items())
 
 
-@dataclass(frozen=True)
-class LanguageExport:
-    language: str
-    cues: int
-    written: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    check_errors: int
-    check_warnings: int
-    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings)
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    project_path: str
-    languages: tuple[LanguageExport, ...]
-    project_written: bool = False  # False: the project file already held these bytes
-
-    @property
-    def files_written(self) -> tuple[str, ...]:
-        return tuple(f for lang in self.languages for f in lang.written)
-
-    @property
-    def check_errors(self) -> int:
-        return sum(lang.check_errors for lang in self.languages)
-
-
 def export_project(
     project: Project,
     stem: str,
@@ -387,27 +228,29 @@ def export_project(
     then lint the written subtitles.
 
     ``flat`` puts every file straight into ``out_dir`` instead of one folder per
-    language; ``save`` writes the project JSON beside them. Bilingual formats are
-    written for target languages only.
+    language; ``save`` writes the project JSON beside them, recording the source
+    language's style profile. Bilingual formats are written for target languages only.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
 
     source_language = project.transcript.meta.language
-    formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
+    formats = list(dict.fromkeys(format_name(fmt) for fmt in formats))  # unknown formats fail before any work
     exporters = [get_exporter(fmt) for fmt in formats]
+    source_profile = profile_for(source_language)
+    project = replace(project, profile=source_profile.name)
     project_path = ""
     project_written = False
     if save:
         path = out_dir / f"{stem}.project.json"
         project_written = write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
-    source_track = build_track(project, source_language, profile_for(source_language))
+    source_track = build_track(project, source_language, source_profile)
     results: list[LanguageExport] = []
     for language in languages:
-        _notify(progress, ProgressEvent(stem, "export", language))
-        profile = profile_for(language)
+        notify(progress, ProgressEvent(stem, "export", language))
         is_source = language == source_language
+        profile = source_profile if is_source else profile_for(language)
         track = source_track if is_source else build_track(project, language, profile)
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
@@ -429,7 +272,7 @@ def export_project(
             (written if write_if_changed(path, exporter.render(job)) else unchanged).append(path)
             if fmt in CHECKED_FORMATS:
                 checked.append(path)
-        _notify(progress, ProgressEvent(stem, "check", language))
+        notify(progress, ProgressEvent(stem, "check", language))
         checks = check_outputs_by_format(checked, profile)
         errors, warnings = sum(c[1] for c in checks), sum(c[2] for c in checks)
         results.append(
@@ -446,40 +289,31 @@ def export_project(
     return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
 
 
-# ---------------------------------------------------------------- whole runs
+def _profile_chooser(settings: RunSettings, project: Project) -> Callable[[str], StyleProfile]:
+    source_language = project.transcript.meta.language
+    return lambda language: settings.profile_for(language, source_language)
 
 
-def source_stem(source: Path) -> str:
-    name = source.name
-    for suffix in (".project.json", source.suffix):
-        if suffix and name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+# ---------------------------------------------------------------- whole commands
 
 
-def segment_source(
-    source: Path,
-    out_dir: Path,
-    *,
-    profile: StyleProfile | None = None,
-    speech_rate: object | None = None,
-    formats: Sequence[str] = ("srt", "vtt"),
-    audio: Path | None = None,
-    progress: Progress | None = None,
-) -> ExportResult:
-    """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
-    project = prepare_project(source, speech_rate=speech_rate, audio=audio, progress=progress)
-    return export_project(
+def segment_source(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> SegmentResult:
+    """Source -> timed (or aligned) source-language subtitles and the project JSON,
+    all in ``settings.out_dir``: ``transkit segment`` and ``transkit align``."""
+    prepared = prepare(source, settings, progress)
+    project = prepared.project
+    exported = export_project(
         project,
         source_stem(source),
-        out_dir,
+        settings.out_dir,
         [project.transcript.meta.language],
-        formats,
-        profile_for=(lambda _lang: profile) if profile else default_profile_for,
+        settings.formats,
+        profile_for=_profile_chooser(settings, project),
         flat=True,
         save=True,
         progress=progress,
     )
+    return SegmentResult(exported, prepared.alignment)
 
 
 def run_source(
@@ -488,20 +322,16 @@ def run_source(
     progress: Progress | None = None,
     *,
     translators: OpenTranslators | None = None,
+    qa_report: Path | None = None,
 ) -> RunResult:
-    """ingest -> time -> translate -> lay out -> export -> check, for every language."""
+    """ingest -> time -> translate -> lay out -> export -> check, for every language;
+    with ``qa_report`` also the QA flags of every translation, as JSON."""
     name = str(source)
     stem = source_stem(source)
     seconds: dict[str, float] = {}
 
     clock = time.perf_counter()
-    project = prepare_project(
-        source,
-        speech_rate=settings.speech_rate,
-        audio=settings.audio,
-        language=settings.source_language,
-        progress=progress,
-    )
+    project = prepare(source, settings, progress).project
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
@@ -519,22 +349,24 @@ def run_source(
         settings.out_dir,
         [source_language, *targets],
         settings.formats,
-        profile_for=settings.profile_for,
+        profile_for=_profile_chooser(settings, project),
         save=True,
         audio=settings.audio,
         progress=progress,
     )
     seconds["export+check"] = time.perf_counter() - clock
 
+    from .reports import manifest_bytes_for, qa_report_bytes
+
     written = [Path(p) for p in exported.files_written]
     unchanged = [Path(p) for lang in exported.languages for p in lang.unchanged]
     project_file = Path(exported.project_path)
     manifest = settings.out_dir / f"{stem}.manifest.json"
-    from .reports import manifest_bytes_for
-
     manifest_bytes = manifest_bytes_for(source, project, settings, [project_file, *written, *unchanged])
     (written if exported.project_written else unchanged).insert(0, project_file)
     (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
+    if qa_report is not None:
+        write_if_changed(qa_report, qa_report_bytes(project))
 
     summaries = []
     for lang in exported.languages:
@@ -552,7 +384,7 @@ def run_source(
                 checks=lang.checks,
             )
         )
-    _notify(progress, ProgressEvent(name, "done"))
+    notify(progress, ProgressEvent(name, "done"))
     return RunResult(
         source=name,
         project_path=exported.project_path,
@@ -563,55 +395,53 @@ def run_source(
     )
 
 
-def expand_sources(items: Sequence[str]) -> list[Path]:
-    """Files, folders (their *.md files) and globs -> a sorted, de-duplicated list."""
-    import glob
+def export_saved(project_path: Path, settings: RunSettings, progress: Progress | None = None) -> ExportResult:
+    """A saved project's outputs again, no translation: ``transkit export``.
 
-    found: list[Path] = []
-    for item in items:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
-        elif any(ch in item for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(item))
-            if not matches:
-                raise InputError("no files match this pattern", path=item)
-            found += [p for p in matches if p.is_file()]
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError("source not found", path=item, hint="give a transcript file, a folder or a glob")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    if not unique:
-        raise InputError("no source transcripts (*.md) found", path=", ".join(items))
-    stems = [source_stem(p) for p in unique]
-    duplicates = {s for s in stems if stems.count(s) > 1}
-    if duplicates:
-        raise UsageError(
-            f"two sources share the name {sorted(duplicates)[0]!r}; their outputs would collide",
-            hint="rename one of them",
+    ``settings.languages`` empty: the source language and every translation."""
+    from .projectfile import load_project
+
+    project = load_project(project_path)
+    return export_project(
+        project,
+        source_stem(project_path),
+        settings.out_dir,
+        settings.languages or project.language_codes,
+        settings.formats,
+        profile_for=_profile_chooser(settings, project),
+        audio=settings.audio,
+        progress=progress,
+    )
+
+
+@dataclass(frozen=True)
+class EditsResult:
+    """``import_edits``: the updated project, the language, how many sentences
+    changed, and the re-export (None when no formats were asked for or nothing changed)."""
+
+    project: Project
+    language: str
+    changed: int
+    export: ExportResult | None = None
+
+
+def import_edits(
+    xliff: Path, project_path: Path, language: str | None, settings: RunSettings, progress: Progress | None = None
+) -> EditsResult:
+    """Post-edited XLIFF -> memory and project file, then ``settings.formats`` of
+    that language again: ``transkit import-edits``."""
+    from .postedit import apply_post_edits
+
+    project, language, changed = apply_post_edits(xliff, project_path, language, settings.memory_path)
+    exported = None
+    if settings.formats and changed:
+        exported = export_project(
+            project,
+            source_stem(project_path),
+            settings.out_dir,
+            [language],
+            settings.formats,
+            profile_for=_profile_chooser(settings, project),
+            progress=progress,
         )
-    return [Path(os.path.relpath(p)) if p.is_relative_to(Path.cwd()) else p for p in unique]
-
-
-def run_batch(
-    sources: Sequence[Path],
-    settings: RunSettings,
-    *,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> list[RunResult]:
-    """Run every source; with ``jobs`` > 1 in that many worker processes.
-
-    Results come back in the order of ``sources`` whatever order workers finish in.
-    A failing file stops the batch with its error; finished files are kept and
-    a re-run reuses the translation memory.
-    """
-    if settings.audio is not None and len(sources) > 1:
-        raise UsageError("--audio goes with a single source transcript", hint="run one file per recording")
-    if jobs <= 1 or len(sources) <= 1:
-        with OpenTranslators(settings) as translators:
-            return [run_source(source, settings, progress, translators=translators) for source in sources]
-    from .batch import run_parallel
-
-    return run_parallel(sources, settings, jobs=jobs, progress=progress)
+    return EditsResult(project, language, changed, exported)

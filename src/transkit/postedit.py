@@ -11,11 +11,12 @@ from .model import Project
 
 def apply_post_edits(
     xliff: Path, project_path: Path, language: str | None = None, memory_path: Path | None = None
-) -> tuple[Project, int]:
+) -> tuple[Project, str, int]:
     """Take a translator's post-edited XLIFF back: the changed sentences go into the
     translation memory as human translations (they win over any engine from now
     on) and into the project file, so every later export and run uses them.
-    Returns the updated project and how many sentences changed."""
+    ``language`` None: the project's only translation. Returns the updated
+    project, the language and how many sentences changed."""
     from .export.xliff import import_xliff
     from .paths import memory_path as default_memory_path
     from .projectfile import load_project, save_project
@@ -32,7 +33,7 @@ def apply_post_edits(
         raise UsageError(f"the project has no {language!r} translation", path=str(project_path))
     changes = import_xliff(xliff, project, language)
     if not changes:
-        return project, 0
+        return project, language, 0
     memory = TranslationMemory(memory_path or default_memory_path())
     try:
         memory.store_human(project.transcript.meta.language, language, [(src, tgt) for _, src, tgt in changes])
@@ -48,4 +49,4 @@ def apply_post_edits(
         languages=tuple(replace(lang, translations=translations) if lang is result else lang for lang in project.languages),
     )
     save_project(updated, project_path)
-    return updated, len(changes)
+    return updated, language, len(changes)

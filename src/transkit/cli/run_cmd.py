@@ -51,29 +51,30 @@ def register(app: typer.Typer) -> None:
 
           transkit run source/interview.md --to ru --audio interview.mp4 --formats srt,vtt,pdf
         """
+        from ..batch import run_batch
         from ..config import load_config
         from ..errors import QualityError
-        from ..pipeline import DEFAULT_FORMATS, RunSettings, expand_sources, run_batch
+        from ..runs import DEFAULT_FORMATS, RunSettings
         from . import options as opt
         from .progress import progress_view
+        from .sources import expand_sources
         from .summary import print_run_summary
 
         cfg = load_config(config)
-        languages = opt.parse_languages(to, cfg)
-        chooser = opt.profile_chooser(profile or cfg.get("profile"), cfg)
         settings = RunSettings(
-            languages=languages,
+            languages=opt.parse_languages(to, cfg),
             out_dir=out or Path(cfg.get("out", "translations")),
             formats=opt.parse_formats(formats, cfg, DEFAULT_FORMATS),
             engine=engine or cfg.get("engine", "auto"),
             translate_options=opt.translate_options(beam, cfg),
+            profile=opt.profile_name(profile or cfg.get("profile")),
+            profiles=opt.profile_choices(cfg),
             speech_rate=opt.speech_rate(wpm, None, cfg),
             audio=audio,
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
         )
-        settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)
         with progress_view() as view:
             results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
@@ -86,10 +87,3 @@ def register(app: typer.Typer) -> None:
         violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)
         if strict and violations:
             raise QualityError(f"{violations} subtitle check violations", hint="see the summary above")
-
-
-def _with_profiles(settings, chooser, languages):
-    from dataclasses import replace
-
-    pairs = tuple((lang, chooser(lang).name) for lang in ("en", *languages))
-    return replace(settings, profiles=pairs)

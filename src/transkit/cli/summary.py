@@ -1,13 +1,15 @@
-"""Summary tables printed at the end of a run."""
+"""What commands print at the end: the run summary table, the export and segment reports."""
 
 from __future__ import annotations
 
 from typing import Sequence
 
+import typer
+
 from rich.console import Console
 from rich.table import Table
 
-from ..pipeline import RunResult
+from ..runs import ExportResult, RunResult, SegmentResult
 
 
 def print_run_summary(results: Sequence[RunResult]) -> None:
@@ -47,3 +49,24 @@ def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
         if name == fmt:
             return f"{errors} E, {warnings} W"
     return "-"
+
+
+def print_segment_result(result: SegmentResult) -> None:
+    """``segment``/``align``: what the aligner found, the check, what was written."""
+    if result.alignment is not None:
+        for line in result.alignment.lines():
+            typer.echo(line)
+    for lang in result.export.languages:
+        typer.echo(f"{lang.language}: {lang.cues} cues, check: {lang.check_errors} errors, {lang.check_warnings} warnings")
+    for path in (result.export.project_path, *result.export.files_written):
+        typer.echo(f"wrote {path}")
+
+
+def print_export_result(result: ExportResult) -> None:
+    """``export``/``import-edits``: per language what was written and what the check found."""
+    for lang in result.languages:
+        for path in lang.written:
+            typer.echo(f"wrote {path}")
+        typer.echo(
+            f"{lang.language}: {lang.cues} cues, {len(lang.unchanged)} files unchanged, check errors: {lang.check_errors}"
+        )

@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         """
         from ..config import load_config
         from ..errors import UsageError
-        from ..pipeline import RunSettings, run_source
-        from ..reports import qa_report_bytes
+        from ..pipeline import run_source
+        from ..runs import SEGMENT_FORMATS, RunSettings
         from . import options as opt
         from .progress import progress_view
         from .summary import print_run_summary
@@ -54,7 +54,7 @@ def register(app: typer.Typer) -> None:
         settings = RunSettings(
             languages=languages,
             out_dir=out,
-            formats=("srt", "vtt"),
+            formats=SEGMENT_FORMATS,
             engine=engine or cfg.get("engine", "auto"),
             translate_options=opt.translate_options(beam, cfg),
             glossary=opt.glossary_path(glossary, cfg),
@@ -62,11 +62,7 @@ def register(app: typer.Typer) -> None:
             source_language=opt.source_language(source_language, cfg),
         )
         with progress_view() as view:
-            result = run_source(source, settings, view)
+            result = run_source(source, settings, view, qa_report=qa_report)
         print_run_summary([result])
         if qa_report is not None:
-            from ..fsio import atomic_write_bytes
-            from ..projectfile import load_project
-
-            atomic_write_bytes(qa_report, qa_report_bytes(load_project(result.project_path)))
             typer.echo(f"wrote {qa_report}")

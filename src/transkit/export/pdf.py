@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from . import Exporter, pdf_fonts
+from . import ExportJob, Exporter, pdf_fonts
 from .parallel import ParallelText, Row, SentencePair, clean, float_option, option, parallel_text
 from ..errors import UsageError
 
@@ -38,7 +38,7 @@ class PdfSettings:
     source_first: bool = True
 
     @classmethod
-    def from_job(cls, job: Any) -> "PdfSettings":
+    def from_job(cls, job: ExportJob) -> "PdfSettings":
         return cls(
             paper=option(job, "paper", "A4", ("A4", "letter")),
             font_size=float_option(job, "font_size", 10.0, 7.0, 16.0),
@@ -52,7 +52,7 @@ class PdfExporter(Exporter):
     extension = ".pdf"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         return render_pdf(parallel_text(job), PdfSettings.from_job(job))
 
 

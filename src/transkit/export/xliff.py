@@ -19,13 +19,12 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..errors import InputError
 from ..fsio import read_input_bytes
 from ..model import Project
-from . import Exporter
+from . import ExportJob, Exporter
 from .tmx import XML_LANG, to_bytes, translation_pairs, xml_safe
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -39,7 +38,7 @@ class XliffExporter(Exporter):
     extension = ".xlf"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         return render_xliff(job.project, job.language)
 
 
@@ -86,7 +85,7 @@ def render_xliff(project: Project, language: str) -> bytes:
                 attrs["state"] = "final"
             else:
                 attrs["state"] = "needs-review-translation"
-                attrs["state-qualifier"] = "mt-suggestion" if translation.origin in ("engine", "memory") else "id-match"
+                attrs["state-qualifier"] = "mt-suggestion" if translation.origin == "engine" else "id-match"
             ET.SubElement(unit, "target", attrs).text = xml_safe(translation.text.strip())
             if translation.qa_flags:
                 ET.SubElement(unit, "note", {"from": "transkit-qa"}).text = xml_safe(
