@@ -101,15 +101,20 @@ def translate_project(
     label: str = "",
     progress: Progress | None = None,
     translators: OpenTranslators | None = None,
+    memory: object | None = None,
 ) -> tuple[Project, dict[str, int]]:
     """Translate every segment into each language; returns the project and, per
     language, how many sentences the engine translated in this call.
 
     ``translators`` keeps engines open for the next file of a batch; without it
-    each language's engine is opened and closed here."""
+    each language's engine is opened and closed here. ``memory`` is a memory to
+    use instead of the one the settings name (a cluster worker's rows in memory:
+    ``translate.memory.CarriedMemory``); it is left open."""
     from .translate.service import translate_texts
 
-    memory = open_memory(settings.use_memory, settings.memory_path)
+    owned = memory is None
+    if owned:
+        memory = open_memory(settings.use_memory, settings.memory_path)
     glossary = open_glossary(settings.glossary)
     source_language = project.transcript.meta.language
     texts = [segment.text for segment in project.segments]
@@ -159,7 +164,7 @@ def translate_project(
             )
             engine_counts[language] = batch.engine_sentences
     finally:
-        if memory is not None:
+        if owned and memory is not None:
             memory.close()
     ordered = tuple(results[lang] for lang in sorted(results))
     return replace(project, languages=ordered), engine_counts
@@ -202,13 +207,122 @@ def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, in
 def check_outputs_by_format(paths: Iterable[Path], profile: StyleProfile) -> tuple[tuple[str, int, int], ...]:
     """``check_outputs`` per format, ``(format, errors, warnings)`` in the order the
     formats come: SRT and VTT hold the same cues, so their counts are not added up."""
+    return check_rendered([(str(path), Path(path).read_bytes()) for path in paths], profile)
+
+
+def check_rendered(files: Iterable[tuple[str, bytes]], profile: StyleProfile) -> tuple[tuple[str, int, int], ...]:
+    """The subtitle linter on rendered single-language SRT/VTT files ``(name, bytes)``,
+    parsed as a player reads them; ``(format, errors, warnings)`` per format."""
+    from .check import check_cues
+    from .ingest.subtitles import parse_srt, parse_vtt
+
     counts: dict[str, tuple[int, int]] = {}
-    for path in paths:
-        fmt = path.suffix.lstrip(".").lower()
-        errors, warnings = check_outputs([path], profile)
+    for name, data in files:
+        fmt = name.rsplit(".", 1)[-1].lower()
+        parse = parse_vtt if fmt == "vtt" else parse_srt
+        report = check_cues(parse(data.decode("utf-8-sig"), name), profile)
         before = counts.get(fmt, (0, 0))
-        counts[fmt] = (before[0] + errors, before[1] + warnings)
+        counts[fmt] = (before[0] + len(report.errors), before[1] + len(report.warnings))
     return tuple((fmt, e, w) for fmt, (e, w) in counts.items())
+
+
+@dataclass(frozen=True)
+class RenderedLanguage:
+    """One language's rendered outputs: their paths (relative to the output folder) and the check."""
+
+    language: str
+    cues: int
+    files: tuple[str, ...]
+    checks: tuple[tuple[str, int, int], ...]  # (format, errors, warnings)
+
+
+@dataclass(frozen=True)
+class RenderedProject:
+    """Every output of a project as bytes, nothing written yet: ``files`` are
+    ``(path relative to the output folder, bytes)`` in the order they are written."""
+
+    files: tuple[tuple[str, bytes], ...]
+    languages: tuple[RenderedLanguage, ...]
+    project_file: str = ""  # "" when the project JSON is not among the files
+
+
+def render_project(
+    project: Project,
+    stem: str,
+    languages: Sequence[str],
+    formats: Sequence[str],
+    *,
+    profile_for: Callable[[str], StyleProfile] = default_profile_for,
+    flat: bool = False,
+    save: bool = False,
+    audio: Path | None = None,
+    out_dir: Path = Path("."),
+    progress: Progress | None = None,
+) -> RenderedProject:
+    """Lay out and render ``formats`` for each language of a project as bytes (no
+    translation, no writing here), and lint the rendered subtitles.
+
+    ``flat`` puts every file straight into the output folder instead of one folder per
+    language; ``save`` adds the project JSON, recording the source language's style
+    profile. Bilingual formats are rendered for target languages only. ``out_dir`` is
+    only used to link ``audio`` relative to where documents will be written.
+    """
+    from .export import ExportJob, format_name, get_exporter, output_name
+    from .projectfile import dumps_project
+
+    source_language = project.transcript.meta.language
+    formats = list(dict.fromkeys(format_name(fmt) for fmt in formats))  # unknown formats fail before any work
+    exporters = [get_exporter(fmt) for fmt in formats]
+    source_profile = profile_for(source_language)
+    project = replace(project, profile=source_profile.name)
+    files: list[tuple[str, bytes]] = []
+    project_file = ""
+    if save:
+        project_file = f"{stem}.project.json"
+        files.append((project_file, dumps_project(project).encode()))
+    source_track = build_track(project, source_language, source_profile)
+    results: list[RenderedLanguage] = []
+    for language in languages:
+        notify(progress, ProgressEvent(stem, "export", language))
+        is_source = language == source_language
+        profile = source_profile if is_source else profile_for(language)
+        track = source_track if is_source else build_track(project, language, profile)
+        folder = "" if flat else f"{language}/"
+        # documents link the recording relative to where they are written
+        options = (("audio", os.path.relpath(audio, out_dir / folder)),) if audio else ()
+        job = ExportJob(
+            project=project,
+            language=language,
+            track=track,
+            source_track=None if is_source else source_track,
+            options=options,
+        )
+        rendered: list[tuple[str, bytes]] = []
+        checked: list[tuple[str, bytes]] = []
+        for fmt, exporter in zip(formats, exporters):
+            if exporter.bilingual and is_source:
+                continue
+            item = (folder + output_name(stem, language, source_language, fmt), exporter.render(job))
+            rendered.append(item)
+            if fmt in CHECKED_FORMATS:
+                checked.append(item)
+        notify(progress, ProgressEvent(stem, "check", language))
+        files += rendered
+        results.append(
+            RenderedLanguage(
+                language=language,
+                cues=len(track.cues),
+                files=tuple(name for name, _ in rendered),
+                checks=check_rendered(checked, profile),
+            )
+        )
+    return RenderedProject(files=tuple(files), languages=tuple(results), project_file=project_file)
+
+
+def write_rendered(files: Iterable[tuple[str, bytes]], out_dir: Path) -> set[str]:
+    """Write rendered files under ``out_dir`` (atomically, skipping files that already
+    hold the same bytes); the relative paths that were written."""
+    return {name for name, data in files if write_if_changed(out_dir / name, data)}
 
 
 def export_project(
@@ -224,69 +338,34 @@ def export_project(
     audio: Path | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write ``formats`` for each language of a project (no translation happens here),
-    then lint the written subtitles.
+    """``render_project``, then write the files into ``out_dir``."""
+    rendered = render_project(
+        project, stem, languages, formats,
+        profile_for=profile_for, flat=flat, save=save, audio=audio, out_dir=out_dir, progress=progress,
+    )
+    written = write_rendered(rendered.files, out_dir)
+    return _export_result(rendered, written, out_dir)
 
-    ``flat`` puts every file straight into ``out_dir`` instead of one folder per
-    language; ``save`` writes the project JSON beside them, recording the source
-    language's style profile. Bilingual formats are written for target languages only.
-    """
-    from .export import ExportJob, format_name, get_exporter, output_name
-    from .projectfile import dumps_project
 
-    source_language = project.transcript.meta.language
-    formats = list(dict.fromkeys(format_name(fmt) for fmt in formats))  # unknown formats fail before any work
-    exporters = [get_exporter(fmt) for fmt in formats]
-    source_profile = profile_for(source_language)
-    project = replace(project, profile=source_profile.name)
-    project_path = ""
-    project_written = False
-    if save:
-        path = out_dir / f"{stem}.project.json"
-        project_written = write_if_changed(path, dumps_project(project).encode())
-        project_path = str(path)
-    source_track = build_track(project, source_language, source_profile)
-    results: list[LanguageExport] = []
-    for language in languages:
-        notify(progress, ProgressEvent(stem, "export", language))
-        is_source = language == source_language
-        profile = source_profile if is_source else profile_for(language)
-        track = source_track if is_source else build_track(project, language, profile)
-        folder = out_dir if flat else out_dir / language
-        # documents link the recording relative to where they are written
-        options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
-        job = ExportJob(
-            project=project,
-            language=language,
-            track=track,
-            source_track=None if is_source else source_track,
-            options=options,
-        )
-        written: list[Path] = []
-        unchanged: list[Path] = []
-        checked: list[Path] = []
-        for fmt, exporter in zip(formats, exporters):
-            if exporter.bilingual and is_source:
-                continue
-            path = folder / output_name(stem, language, source_language, fmt)
-            (written if write_if_changed(path, exporter.render(job)) else unchanged).append(path)
-            if fmt in CHECKED_FORMATS:
-                checked.append(path)
-        notify(progress, ProgressEvent(stem, "check", language))
-        checks = check_outputs_by_format(checked, profile)
-        errors, warnings = sum(c[1] for c in checks), sum(c[2] for c in checks)
+def _export_result(rendered: RenderedProject, written: set[str], out_dir: Path) -> ExportResult:
+    results = []
+    for lang in rendered.languages:
+        errors, warnings = sum(c[1] for c in lang.checks), sum(c[2] for c in lang.checks)
         results.append(
             LanguageExport(
-                language=language,
-                cues=len(track.cues),
-                written=tuple(map(str, written)),
-                unchanged=tuple(map(str, unchanged)),
+                language=lang.language,
+                cues=lang.cues,
+                written=tuple(str(out_dir / f) for f in lang.files if f in written),
+                unchanged=tuple(str(out_dir / f) for f in lang.files if f not in written),
                 check_errors=errors,
                 check_warnings=warnings,
-                checks=checks,
+                checks=lang.checks,
             )
         )
-    return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
+    project_path = str(out_dir / rendered.project_file) if rendered.project_file else ""
+    return ExportResult(
+        project_path=project_path, languages=tuple(results), project_written=rendered.project_file in written
+    )
 
 
 def _profile_chooser(settings: RunSettings, project: Project) -> Callable[[str], StyleProfile]:
@@ -316,16 +395,37 @@ def segment_source(source: Path, settings: RunSettings = RunSettings(), progress
     return SegmentResult(exported, prepared.alignment)
 
 
-def run_source(
+@dataclass(frozen=True)
+class RenderedSource:
+    """``render_source``'s answer: the translated project and its outputs as bytes."""
+
+    source: str
+    project: Project
+    rendered: RenderedProject
+    manifest_file: str
+    engine_counts: tuple[tuple[str, int], ...]  # (language, sentences the engine translated)
+    stage_seconds: tuple[tuple[str, float], ...]
+
+    @property
+    def files(self) -> tuple[tuple[str, bytes], ...]:
+        """Every output in writing order: project, each language's files, manifest last."""
+        return self.rendered.files
+
+
+def render_source(
     source: Path,
     settings: RunSettings,
     progress: Progress | None = None,
     *,
     translators: OpenTranslators | None = None,
-    qa_report: Path | None = None,
-) -> RunResult:
-    """ingest -> time -> translate -> lay out -> export -> check, for every language;
-    with ``qa_report`` also the QA flags of every translation, as JSON."""
+    memory: object | None = None,
+    source_bytes: bytes | None = None,
+) -> RenderedSource:
+    """ingest -> time -> translate -> lay out -> render -> check, for every language,
+    all in memory: nothing is written (``write_source`` writes). A cluster worker
+    runs this on its copy of the source; ``run_source`` runs it and writes."""
+    from .reports import manifest_bytes
+
     name = str(source)
     stem = source_stem(source)
     seconds: dict[str, float] = {}
@@ -338,44 +438,55 @@ def run_source(
 
     clock = time.perf_counter()
     project, engine_counts = translate_project(
-        project, targets, settings, label=name, progress=progress, translators=translators
+        project, targets, settings, label=name, progress=progress, translators=translators, memory=memory
     )
     seconds["translate"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    exported = export_project(
+    rendered = render_project(
         project,
         stem,
-        settings.out_dir,
         [source_language, *targets],
         settings.formats,
         profile_for=_profile_chooser(settings, project),
         save=True,
         audio=settings.audio,
+        out_dir=settings.out_dir,
         progress=progress,
     )
+    manifest_file = f"{stem}.manifest.json"
+    data = source_bytes if source_bytes is not None else source.read_bytes()
+    outputs = [name for name, _ in rendered.files]
+    manifest = (manifest_file, manifest_bytes(source.name, data, project, settings, outputs))
+    rendered = replace(rendered, files=(*rendered.files, manifest))
     seconds["export+check"] = time.perf_counter() - clock
+    return RenderedSource(
+        source=name,
+        project=project,
+        rendered=rendered,
+        manifest_file=manifest_file,
+        engine_counts=tuple(engine_counts.items()),
+        stage_seconds=tuple(seconds.items()),
+    )
 
-    from .reports import manifest_bytes_for, qa_report_bytes
 
-    written = [Path(p) for p in exported.files_written]
-    unchanged = [Path(p) for lang in exported.languages for p in lang.unchanged]
-    project_file = Path(exported.project_path)
-    manifest = settings.out_dir / f"{stem}.manifest.json"
-    manifest_bytes = manifest_bytes_for(source, project, settings, [project_file, *written, *unchanged])
-    (written if exported.project_written else unchanged).insert(0, project_file)
-    (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
-    if qa_report is not None:
-        write_if_changed(qa_report, qa_report_bytes(project))
-
+def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None = None) -> RunResult:
+    """Write a rendered source's files into ``out_dir`` and summarise the run of it."""
+    clock = time.perf_counter()
+    written = write_rendered(done.files, out_dir)
+    seconds = dict(done.stage_seconds)
+    seconds["export+check"] = seconds.get("export+check", 0.0) + time.perf_counter() - clock
+    exported = _export_result(done.rendered, written, out_dir)
+    order = [name for name, _ in done.files]
+    engine_counts = dict(done.engine_counts)
     summaries = []
     for lang in exported.languages:
-        result = project.language(lang.language)
+        result = done.project.language(lang.language)
         summaries.append(
             LanguageSummary(
                 language=lang.language,
                 engine=result.engine if result else "source",
-                segments=len(project.segments),
+                segments=len(done.project.segments),
                 cues=lang.cues,
                 qa_flags=sum(len(t.qa_flags) for t in result.translations) if result else 0,
                 check_errors=lang.check_errors,
@@ -384,15 +495,34 @@ def run_source(
                 checks=lang.checks,
             )
         )
-    notify(progress, ProgressEvent(name, "done"))
+    notify(progress, ProgressEvent(done.source, "done"))
     return RunResult(
-        source=name,
+        source=done.source,
         project_path=exported.project_path,
         languages=tuple(summaries),
-        files_written=tuple(map(str, written)),
-        files_unchanged=tuple(map(str, unchanged)),
+        files_written=tuple(str(out_dir / f) for f in order if f in written),
+        files_unchanged=tuple(str(out_dir / f) for f in order if f not in written),
         stage_seconds=tuple(seconds.items()),
     )
+
+
+def run_source(
+    source: Path,
+    settings: RunSettings,
+    progress: Progress | None = None,
+    *,
+    translators: OpenTranslators | None = None,
+    qa_report: Path | None = None,
+) -> RunResult:
+    """ingest -> time -> translate -> lay out -> export -> check, for every language,
+    then write; with ``qa_report`` also the QA flags of every translation, as JSON."""
+    done = render_source(source, settings, progress, translators=translators)
+    result = write_source(done, settings.out_dir, progress)
+    if qa_report is not None:
+        from .reports import qa_report_bytes
+
+        write_if_changed(qa_report, qa_report_bytes(done.project))
+    return result
 
 
 def export_saved(project_path: Path, settings: RunSettings, progress: Progress | None = None) -> ExportResult:

@@ -17,13 +17,16 @@ if TYPE_CHECKING:
     from .runs import RunResult, RunSettings
 
 
-def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", outputs: list[Path]) -> bytes:
-    """What produced these files: enough to tell whether they are current."""
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+def manifest_bytes(
+    source_name: str, source_bytes: bytes, project: Project, settings: "RunSettings", outputs: Sequence[str]
+) -> bytes:
+    """What produced these files (``outputs``: relative to the output folder): enough
+    to tell whether they are current."""
+    digest = hashlib.sha256(source_bytes).hexdigest()
     source_language = project.transcript.meta.language
     data = {
         "transkit": __version__,
-        "source": source.name,
+        "source": source_name,
         "source_sha256": digest,
         "timing": dict(project.timing),
         "options": {
@@ -37,7 +40,7 @@ def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", 
             lang.language: {"engine": lang.engine, "model": lang.model, "model_version": lang.model_version}
             for lang in project.languages
         },
-        "outputs": sorted(os.path.relpath(p, settings.out_dir) for p in outputs),
+        "outputs": sorted(str(p) for p in outputs),
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
