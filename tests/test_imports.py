@@ -189,7 +189,7 @@ LEAVES: dict[str, tuple[set[str], set[str]]] = {
     ),
 }
 # The chain's top: nothing below imports these.
-TOP = ("transkit.pipeline", "transkit.batch", "transkit.cli")
+TOP = ("transkit.pipeline", "transkit.batch", "transkit.cluster", "transkit.cluster_worker", "transkit.cli")
 CLI_ONLY_LIBRARIES = ("typer", "rich", "click")
 
 

@@ -11,6 +11,7 @@ the file; the file wins over built-in defaults. Example::
     glossary = "glossary.csv"
     beam_size = 4
     jobs = 2
+    # scheduler = "tcp://10.0.0.5:8786"   # run on a Dask cluster (transkit[cluster])
 
     [profiles]
     en = "netflix-en"
@@ -34,7 +35,7 @@ from .fsio import read_text_file
 
 CONFIG_NAME = "transkit.toml"
 
-_RUN_KEYS = {"to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type"}
+_RUN_KEYS = {"to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type", "scheduler"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     return _validate(data, str(path))
 
 
-_TEXT_KEYS = ("engine", "out", "glossary", "profile", "compute_type")
+_TEXT_KEYS = ("engine", "out", "glossary", "profile", "compute_type", "scheduler")
 _COUNT_KEYS = ("beam_size", "jobs")
 _SPEECH_RATE_KEYS = {"wpm", "speakers"}
 
@@ -118,6 +119,8 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             raise UsageError(
                 f"[run] {key} must be a whole number of at least 1, not {value!r}", path=path, hint=f"write {key} = 2"
             )
+    if "scheduler" in run:
+        run["scheduler"] = scheduler_address(run["scheduler"], path)
     profiles = _table(data, "profiles", path)
     if not all(isinstance(v, str) for v in profiles.values()):
         raise UsageError("[profiles] maps a language code to a profile name", path=path, hint='write ru = "netflix-ru"')
@@ -135,3 +138,23 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             "[speech_rate] speakers maps a speaker tag to words per minute", path=path, hint="write speakers = { JS = 150 }"
         )
     return Config(path=path, run=run, profiles=profiles, speech_rate=speech_rate)
+
+
+_SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
+
+
+def scheduler_address(value: str, where: str | None = None) -> str:
+    """A Dask scheduler address: ``tcp://HOST:PORT`` (or ``HOST:PORT``, taken as tcp)."""
+    text = value.strip()
+    scheme, sep, rest = text.rpartition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    host, colon, port = rest.rpartition(":")
+    if scheme not in _SCHEMES or not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        what = "[run] scheduler" if where else "--scheduler"
+        raise UsageError(
+            f"{what} must be a Dask scheduler address like tcp://HOST:8786, not {value!r}",
+            path=where,
+            hint="the address `dask scheduler` prints",
+        )
+    return f"{scheme}://{rest}"

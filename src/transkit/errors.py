@@ -11,6 +11,7 @@ no traceback unless ``--debug``. Exit codes (documented in README.md):
     6  network or download failure
     7  audio could not be read or aligned
     8  quality gate failed (``check --strict`` / ``run --strict``)
+    9  a file crashed every cluster worker that ran it (``run --scheduler``)
 """
 
 from __future__ import annotations
@@ -94,3 +95,9 @@ class AudioError(TranskitError):
 
 class QualityError(TranskitError):
     exit_code = 8
+
+
+class WorkerLostError(TranskitError):
+    """A file whose task kept killing the cluster workers that ran it."""
+
+    exit_code = 9

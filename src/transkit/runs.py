@@ -158,3 +158,13 @@ class RunResult:
     files_written: tuple[str, ...]
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A file of a batch that failed while the others went on (``run --scheduler``):
+    the one-line message (naming the file) and the exit code of its error."""
+
+    source: str
+    message: str
+    exit_code: int

@@ -26,6 +26,12 @@ def register(app: typer.Typer) -> None:
         engine: Optional[str] = typer.Option(None, "--engine", "-e", help="auto, argos or firefox."),
         beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
         jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Files translated in parallel processes."),
+        scheduler: Optional[str] = typer.Option(
+            None,
+            "--scheduler",
+            help="Run each file as a task on the Dask cluster at this address, e.g. tcp://HOST:8786 "
+            "(needs transkit[cluster]; outputs and the memory stay on this machine).",
+        ),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Recording to align the subtitles to."),
         glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
         profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Style profile for the source language."),
@@ -49,11 +55,13 @@ def register(app: typer.Typer) -> None:
 
           transkit run source/ --to ru,uk,de,fr,es --jobs 2
 
+          transkit run archive/ --to ru,de --scheduler tcp://10.0.0.5:8786
+
           transkit run source/interview.md --to ru --audio interview.mp4 --formats srt,vtt,pdf
         """
         from ..batch import run_batch
         from ..config import load_config
-        from ..errors import QualityError
+        from ..errors import QualityError, UsageError
         from ..runs import DEFAULT_FORMATS, RunSettings
         from . import options as opt
         from .progress import progress_view
@@ -76,14 +84,33 @@ def register(app: typer.Typer) -> None:
             source_language=opt.source_language(source_language, cfg),
         )
         files = expand_sources(sources)
-        with progress_view() as view:
-            results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
+        address = scheduler or cfg.get("scheduler")
+        failures = ()
+        if address:
+            from ..cluster import require_distributed, run_cluster
+            from ..config import scheduler_address
+
+            if jobs is not None:
+                raise UsageError("--jobs is for runs on this machine", hint="with --scheduler, start more workers")
+            address = scheduler_address(address)
+            require_distributed()
+            with progress_view() as view:
+                outcome = run_cluster(files, settings, scheduler=address, progress=view)
+            results, failures = list(outcome.results), outcome.failures
+        else:
+            with progress_view() as view:
+                results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
         print_run_summary(results)
         if summary_json is not None:
             from ..fsio import atomic_write_bytes
             from ..reports import summary_json_bytes
 
             atomic_write_bytes(summary_json, summary_json_bytes(results))
+        if failures:
+            for failure in failures:
+                typer.echo(f"transkit: error: {failure.message}", err=True)
+            typer.echo(f"transkit: {len(failures)} of {len(files)} files failed; the others are written", err=True)
+            raise typer.Exit(failures[0].exit_code)
         violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)
         if strict and violations:
             raise QualityError(f"{violations} subtitle check violations", hint="see the summary above")

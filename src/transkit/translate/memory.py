@@ -29,6 +29,8 @@ BUSY_TIMEOUT_S = 60.0
 _MAX_PARAMS = 500  # stay well below SQLite's host-parameter limit
 _SCHEMA_VERSION = 1
 
+_COLUMNS = "source_lang, target_lang, source_text, origin, engine, model_id, model_version, options, target_text"
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
     source_lang   TEXT NOT NULL,
@@ -43,6 +45,11 @@ CREATE TABLE IF NOT EXISTS translations (
     PRIMARY KEY (source_lang, target_lang, source_text, origin, engine, model_id, model_version, options)
 ) WITHOUT ROWID;
 """
+
+
+# One memory entry as a plain tuple, in the columns' order: (source_lang, target_lang,
+# source_text, origin, engine, model_id, model_version, options, target_text).
+Row = tuple[str, str, str, str, str, str, str, str, str]
 
 
 @dataclass(frozen=True)
@@ -189,6 +196,27 @@ class TranslationMemory:
             raise self._broken(exc) from exc
         return hits
 
+    def rows_for(self, source_lang: str, target_lang: str, texts: Sequence[str]) -> list[Row]:
+        """Every entry (human or engine, any engine or model) that translates one of
+        ``texts``: all a ``CarriedMemory`` needs to answer for these sentences."""
+        wanted = list(dict.fromkeys(texts))
+        found: list[Row] = []
+        try:
+            for chunk in _chunks(wanted, _MAX_PARAMS):
+                marks = ",".join("?" * len(chunk))
+                found += self._db.execute(
+                    f"SELECT {_COLUMNS} FROM translations "
+                    f"WHERE source_lang = ? AND target_lang = ? AND source_text IN ({marks}) ORDER BY {_COLUMNS}",
+                    (source_lang, target_lang, *chunk),
+                ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise self._broken(exc) from exc
+        return [tuple(row) for row in found]  # type: ignore[misc]
+
+    def add_rows(self, rows: Iterable[Row]) -> int:
+        """Store entries made elsewhere (a cluster worker's ``CarriedMemory.new_rows``) in one transaction."""
+        return self._insert([tuple(row) for row in rows])
+
     def stats(self) -> MemoryStats:
         try:
             counts = dict(self._db.execute("SELECT origin, COUNT(*) FROM translations GROUP BY origin").fetchall())
@@ -234,9 +262,7 @@ class TranslationMemory:
         try:
             with self._transaction():
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO translations (source_lang, target_lang, source_text, origin, engine, "
-                    "model_id, model_version, options, target_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
+                    f"INSERT OR REPLACE INTO translations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
                 )
         except sqlite3.DatabaseError as exc:
             if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
@@ -262,6 +288,55 @@ class TranslationMemory:
         except sqlite3.DatabaseError as exc:
             raise self._broken(exc) from exc
         return deleted
+
+
+class CarriedMemory:
+    """A translation memory held in memory, for a task that runs away from the memory
+    file (a cluster worker): it starts from the rows the client sent for the task's
+    sentences, answers ``lookup_many`` as ``TranslationMemory`` does, and collects
+    what ``store_many`` is given in ``new_rows`` for the client to store."""
+
+    def __init__(self, rows: Iterable[Row] = ()) -> None:
+        self._human: dict[tuple[str, str, str], str] = {}
+        self._engine: dict[tuple[str, ...], str] = {}
+        for row in rows:
+            self._remember(tuple(row))  # type: ignore[arg-type]
+        self.new_rows: list[Row] = []
+
+    def _remember(self, row: Row) -> None:
+        source_lang, target_lang, source_text, origin, engine, model_id, version, options, target_text = row
+        if origin == "human":
+            self._human[(source_lang, target_lang, source_text)] = target_text
+        else:
+            self._engine[(source_lang, target_lang, engine, model_id, version, options, source_text)] = target_text
+
+    def lookup_many(self, key: MemoryKey, texts: Sequence[str]) -> dict[str, MemoryHit]:
+        hits: dict[str, MemoryHit] = {}
+        for text in dict.fromkeys(texts):
+            human = self._human.get((key.source_lang, key.target_lang, text))
+            if human is not None:
+                hits[text] = MemoryHit(human, "human")
+                continue
+            engine = self._engine.get(
+                (key.source_lang, key.target_lang, key.engine, key.model_id, key.model_version, key.options, text)
+            )
+            if engine is not None:
+                hits[text] = MemoryHit(engine, "engine")
+        return hits
+
+    def store_many(self, key: MemoryKey, pairs: Iterable[tuple[str, str]]) -> int:
+        rows = [
+            (key.source_lang, key.target_lang, src, "engine",
+             key.engine, key.model_id, key.model_version, key.options, tgt)
+            for src, tgt in pairs
+        ]
+        for row in rows:
+            self._remember(row)
+        self.new_rows += rows
+        return len(rows)
+
+    def close(self) -> None:
+        pass
 
 
 class _Transaction:
