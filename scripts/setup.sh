@@ -25,7 +25,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
+.venv/bin/python -m pip install -q -e '.[test,cluster]'
 
 .venv/bin/python scripts/fetch_test_models.py
 .venv/bin/python scripts/fetch_peer_subtitles.py

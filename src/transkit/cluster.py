@@ -17,6 +17,10 @@ file whose worker lacks the model; the other files finish and the failures are
 returned. A killed client loses only the files it had not written; a re-run
 sends their finished sentences from the memory.
 
+The client submits a few tasks per worker thread at a time and gathers each
+task's memory rows when it submits it, so a sentence an earlier file finished is
+not translated again, and a batch of thousands of files is never held at once.
+
 Dask is an optional extra (``transkit[cluster]``) and is imported only here,
 inside functions; ``cluster_worker.py`` is what runs on the workers.
 """
@@ -30,20 +34,8 @@ from typing import Sequence
 from .errors import NetworkError, TranskitError, UsageError, WorkerLostError
 from .runs import FileFailure, Progress, ProgressEvent, RunResult, RunSettings
 
-TOPIC = "transkit-progress"  # the pub/sub topic workers send progress events on
-PLUGIN = "transkit-translators"  # the worker plugin that keeps engines loaded
 CONNECT_TIMEOUT_S = 30
-
-
-@dataclass(frozen=True)
-class FileTask:
-    """What a worker needs for one file: the source bytes and the memory rows for its sentences."""
-
-    name: str  # the source as the user named it: labels, results, errors
-    filename: str  # its file name: the reader and the outputs' stem go by it
-    data: bytes
-    rows: tuple[tuple[str, ...], ...] = ()
-    glossary: tuple[str, bytes] | None = None  # (file name, bytes)
+IN_FLIGHT_PER_THREAD = 2  # tasks submitted ahead per worker thread
 
 
 @dataclass(frozen=True)
@@ -66,11 +58,12 @@ def require_distributed():
     return distributed
 
 
-def file_task(source: Path, settings: RunSettings, memory, glossary: tuple[str, bytes] | None) -> FileTask:
+def file_task(source: Path, settings: RunSettings, memory, glossary: tuple[str, bytes] | None):
     """Read ``source`` on the client and gather the rows the memory has for its sentences.
 
     The source is read and segmented here too (cheap next to translating) to know
     which sentences to look up; an unreadable source fails here, before any task."""
+    from .cluster_worker import FileTask
     from .fsio import read_input_bytes
     from .pipeline import prepare_project
 
@@ -109,7 +102,7 @@ def run_cluster(
     if settings.audio is not None:
         raise UsageError("--audio runs on this machine, not on a cluster", hint="leave out --scheduler")
     distributed = require_distributed()
-    from .cluster_worker import TranslatorPool, run_file_task
+    from .cluster_worker import PLUGIN, TOPIC, TranslatorPool, run_file_task
     from .fsio import read_input_bytes
     from .pipeline import write_source
     from .translate.session import open_memory
@@ -131,14 +124,36 @@ def run_cluster(
         client.register_plugin(TranslatorPool(), name=PLUGIN)
         if progress is not None:
             client.subscribe_topic(TOPIC, lambda event: progress(progress_event(event[1])))
-        futures = {}
-        for source in sources:
-            task = file_task(source, settings, memory, glossary)
-            futures[client.submit(run_file_task, task, remote, pure=False)] = str(source)
+        queue = iter(sources)
+        running = distributed.as_completed()
+        names: dict[object, str] = {}
         done: dict[str, RunResult] = {}
         failed: dict[str, FileFailure] = {}
-        for future in distributed.as_completed(futures):
-            name = futures[future]
+
+        def submit_next() -> bool:
+            source = next(queue, None)
+            if source is None:
+                return False
+            try:  # the rows are gathered now, so the files finished before this one count
+                task = file_task(source, settings, memory, glossary)
+            except TranskitError as exc:
+                failed[str(source)] = _failure(str(source), exc)
+                return True
+            future = client.submit(run_file_task, task, remote, pure=False)
+            names[future] = str(source)
+            running.add(future)
+            return True
+
+        def fill() -> None:
+            # a few tasks per worker thread in flight: workers never wait, and the
+            # client holds only a window of sources, whatever the size of the batch
+            window = max(2, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
+            while running.count() < window and submit_next():
+                pass
+
+        fill()
+        for future in running:
+            name = names.pop(future)
             try:
                 answer = future.result()
             except distributed.KilledWorker as exc:
@@ -147,21 +162,22 @@ def run_cluster(
                     path=name,
                     hint=f"it may need more memory than a worker has ({exc.__class__.__name__})",
                 ))
-                continue
             except TranskitError as exc:
                 failed[name] = _failure(name, exc)
-                continue
-            if memory is not None:
-                memory.add_rows(answer.new_rows)  # before the outputs: a re-run after a crash finds them
-            done[name] = write_source(answer.rendered, settings.out_dir, progress)
+            else:
+                if memory is not None:
+                    memory.add_rows(answer.new_rows)  # before the outputs: a re-run after a crash finds them
+                done[name] = write_source(answer.rendered, settings.out_dir, progress)
+            future.release()
+            fill()
     finally:
         if memory is not None:
             memory.close()
         client.close()
-    names = [str(source) for source in sources]
+    order = [str(source) for source in sources]
     return ClusterRun(
-        results=tuple(done[n] for n in names if n in done),
-        failures=tuple(failed[n] for n in names if n in failed),
+        results=tuple(done[n] for n in order if n in done),
+        failures=tuple(failed[n] for n in order if n in failed),
     )
 
 
@@ -181,4 +197,4 @@ def _failure(name: str, error: TranskitError) -> FileFailure:
     return FileFailure(source=name, message=message, exit_code=error.exit_code)
 
 
-__all__ = ["ClusterRun", "FileTask", "require_distributed", "run_cluster"]
+__all__ = ["ClusterRun", "file_task", "require_distributed", "run_cluster"]

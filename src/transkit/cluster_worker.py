@@ -24,7 +24,6 @@ from pathlib import Path
 
 from distributed import WorkerPlugin, get_worker
 
-from .cluster import PLUGIN, TOPIC, FileTask
 from .errors import TranskitError
 from .pipeline import RenderedSource, open_translators, render_source
 from .runs import ProgressEvent, RunSettings
@@ -32,8 +31,25 @@ from .translate.memory import CarriedMemory
 from .translate.session import OpenTranslators
 
 
+TOPIC = "transkit-progress"  # the pub/sub topic workers send progress events on
+PLUGIN = "transkit-translators"  # the worker plugin that keeps engines loaded
+
+
+@dataclass(frozen=True)
+class FileTask:
+    """What a worker needs for one file: the source bytes and the memory rows for its sentences."""
+
+    name: str  # the source as the user named it: labels, results, errors
+    filename: str  # its file name: the reader and the outputs' stem go by it
+    data: bytes
+    rows: tuple[tuple[str, ...], ...] = ()
+    glossary: tuple[str, bytes] | None = None  # (file name, bytes)
+
+
 @dataclass(frozen=True)
 class FileAnswer:
+    """What a worker sends back: every output as bytes and the memory rows it made."""
+
     rendered: RenderedSource
     new_rows: tuple[tuple[str, ...], ...]
 
@@ -95,6 +111,7 @@ def run_file_task(task: FileTask, settings: RunSettings) -> FileAnswer:
         except TranskitError as exc:
             if exc.path and exc.path.startswith(folder):
                 exc.path = task.name  # name the file as the user did, not this worker's copy
+            exc.message += f" (on cluster worker {worker.name})"
             raise
     finally:
         shutil.rmtree(folder, ignore_errors=True)
