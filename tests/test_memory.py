@@ -229,3 +229,31 @@ def test_second_run_of_a_job_makes_zero_engine_calls_with_the_real_model(test_mo
     assert second.texts == first.texts and second.origins == ("memory",) * len(texts)
     assert "aliança defensiva" in first.texts[0] and "Rússia" in first.texts[2]
     assert first.qa_flags == ((),) * len(texts)
+
+
+def test_carried_memory_answers_like_the_file_it_was_filled_from(tmp_path):
+    """What a cluster worker gets: the rows for its sentences, answering as the file
+    would; what it stores comes back as rows the client adds to the file."""
+    from transkit.translate.memory import CarriedMemory
+
+    key = MemoryKey("firefox", "firefox-en-pt", "1", "beam=4", "en", "pt")
+    other = MemoryKey("argos", "translate-en_pt", "1.9", "beam=4", "en", "pt")
+    with TranslationMemory(tmp_path / "m.sqlite") as memory:
+        memory.store_many(key, [("Hello.", "Olá."), ("Bye.", "Tchau.")])
+        memory.store_many(other, [("Hello.", "Oi.")])
+        memory.store_human("en", "pt", [("Bye.", "Adeus.")])
+        memory.store_many(key, [("Elsewhere.", "Noutro lado.")])
+        texts = ["Hello.", "Bye.", "New."]
+        rows = memory.rows_for("en", "pt", texts)
+        assert all(row[2] in texts for row in rows) and len(rows) == 4  # "Elsewhere." is not sent
+        carried = CarriedMemory(rows)
+        for k in (key, other):
+            assert carried.lookup_many(k, texts) == memory.lookup_many(k, texts)
+        assert carried.store_many(key, [("New.", "Novo.")]) == 1
+        assert carried.lookup_many(key, ["New."])["New."].text == "Novo."
+        assert carried.new_rows == [("en", "pt", "New.", "engine", "firefox", "firefox-en-pt", "1", "beam=4", "Novo.")]
+        assert memory.add_rows(carried.new_rows) == 1
+        assert memory.lookup_many(key, ["New."])["New."].text == "Novo."
+        before = memory.stats().entries
+        memory.add_rows(carried.new_rows)  # the same rows again: stored once
+        assert memory.stats().entries == before
