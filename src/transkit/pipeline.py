@@ -319,7 +319,8 @@ def run_source(
     seconds: dict[str, float] = {}
 
     clock = time.perf_counter()
-    project = prepare(source, settings, progress).project
+    prepared = prepare(source, settings, progress)
+    project = prepared.project
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
@@ -379,6 +380,7 @@ def run_source(
         files_written=tuple(map(str, written)),
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
+        alignment=tuple(prepared.alignment.lines()) if prepared.alignment else (),
     )
 
 

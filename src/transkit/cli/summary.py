@@ -14,6 +14,9 @@ from ..runs import ExportResult, RunResult, SegmentResult
 
 def print_run_summary(results: Sequence[RunResult]) -> None:
     console = Console(width=120)
+    for result in results:
+        for line in result.alignment:
+            typer.echo(f"{result.source.rsplit('/', 1)[-1]}: {line}")
     table = Table(title="transkit run", show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
