@@ -48,5 +48,5 @@ def test_listing_and_choice_agree_on_the_newest(tmp_path, monkeypatch):
 
     result = CliRunner().invoke(app, ["models", "list", "--models-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    rows = [line.split()[2] for line in result.output.splitlines()[1:]]
+    rows = [line.split()[3] for line in result.stdout.splitlines()[1:]]
     assert rows == NEWEST_FIRST[::-1]

@@ -1,5 +1,7 @@
-"""Install and remove models: from a package index, a file or a folder, always staged
-in a temporary folder inside the models folder and moved into place in one rename.
+"""Install and remove models: from the Argos-style index, a file or a folder, always
+staged in a temporary folder inside the models folder and moved into place in one
+rename (the Firefox registry's installs are in ``registry_install``, the choice
+between catalogues in ``choice``).
 
 Archives are unpacked by ``translate.archive`` (no paths outside the target, bounded
 size); Firefox model files shipped compressed (``.gz``) are decompressed with the
@@ -30,6 +32,7 @@ from .catalog import (
     validate_argos_package,
 )
 from .index import ENGINES, DEFAULT_TIMEOUT_S, DownloadProgress, available, download, resolve_index_url
+from .languages import bcp47
 
 
 # --------------------------------------------------------------------------- install
@@ -60,7 +63,7 @@ def install_from_index(
         )
     package = matching[-1]  # newest version (list is sorted)
     root = resolve_models_dir(models_dir)
-    _tidy(root)
+    tidy(root)
     with archive.temp_dir_in(root) as tmp:
         download_path = tmp / "package.zip"
         error: NetworkError | None = None
@@ -99,7 +102,7 @@ def install_from_file(
     root = resolve_models_dir(models_dir)
     if not given.exists():
         raise ModelError("model package not found", path=str(given), hint="check the path")
-    _tidy(root)
+    tidy(root)
     with archive.temp_dir_in(root) as tmp:
         if given.is_dir():
             return _install_folder(given, root, tmp, source=source, target=target)
@@ -124,7 +127,7 @@ def _install_archive(
     )
 
 
-def _tidy(root: Path) -> None:
+def tidy(root: Path) -> None:
     """Remove what an install killed long ago left behind (hidden temporary folders)."""
     for folder in (root, root / "argos", root / "firefox"):
         archive.remove_stale_temp_dirs(folder)
@@ -155,11 +158,11 @@ def _install_folder(
         meta = validate_argos_package(folder)
         engine, pair = "argos", (meta["from_code"], meta["to_code"])
         version = str(meta.get("package_version", "")) or "0"
-        final = root / "argos" / _safe_name(f"translate-{pair[0]}_{pair[1]}-{version.replace('.', '_')}")
+        final = root / "argos" / safe_name(f"translate-{pair[0]}_{pair[1]}-{version.replace('.', '_')}")
     else:
         files = find_firefox_files(folder, label=label)
         engine, pair = "firefox", _firefox_pair(folder, files, source, target, label=label)
-        final = root / "firefox" / _safe_name(f"{pair[0]}-{pair[1]}")
+        final = root / "firefox" / safe_name(f"{pair[0]}-{pair[1]}")
     if expect is not None and (engine, *pair) != expect:
         raise ModelError(
             f"the package holds a {engine} {pair[0]}->{pair[1]} model, not {expect[0]} {expect[1]}->{expect[2]}",
@@ -182,7 +185,7 @@ def _install_folder(
     return reader(final)
 
 
-def _safe_name(name: str) -> str:
+def safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
@@ -195,7 +198,7 @@ def _copy_tree(src: Path, dest: Path) -> None:
 
 # --------------------------------------------------------------------------- Firefox model folders
 
-_FIREFOX_PATTERNS = {
+FIREFOX_PATTERNS = {
     "model": re.compile(r"^model\.([a-z]{4,6})\..*\.bin(\.gz)?$"),
     "vocab": re.compile(r"^vocab\.([a-z]{4,6})\.spm(\.gz)?$"),
     "src_vocab": re.compile(r"^srcvocab\.([a-z]{4,6})\.spm(\.gz)?$"),
@@ -211,7 +214,7 @@ def find_firefox_files(folder: Path, *, label: str | None = None) -> dict[str, P
     for child in sorted(folder.iterdir()):
         if not child.is_file():
             continue
-        for role, pattern in _FIREFOX_PATTERNS.items():
+        for role, pattern in FIREFOX_PATTERNS.items():
             if pattern.match(child.name):
                 if role in found:
                     raise ModelError(f"two {role} files: {found[role].name} and {child.name}", path=where)
@@ -237,7 +240,7 @@ def _firefox_pair(
             meta = load_json(existing)
             pair = (str(meta.get("source", "")), str(meta.get("target", ""))) if isinstance(meta, dict) else ("", "")
         else:
-            code = _FIREFOX_PATTERNS["model"].match(files["model"].name).group(1)  # type: ignore[union-attr]
+            code = FIREFOX_PATTERNS["model"].match(files["model"].name).group(1)  # type: ignore[union-attr]
             half = len(code) // 2
             if len(code) % 2:
                 raise ModelError(
@@ -260,18 +263,28 @@ def _stage_firefox(folder: Path, files: dict[str, Path], staging: Path, pair: tu
         if name not in names.values():
             _copy_file(src, dest)
         names[role] = name
+    write_firefox_record(staging, pair, _firefox_version(folder), names)
+
+
+def write_firefox_record(
+    staging: Path, pair: tuple[str, str], version: str, names: dict[str, str], origin: dict | None = None
+) -> None:
+    """Describe a staged Firefox model folder in ``transkit-model.json`` (the engine reads it)."""
+    names = dict(names)
     if "vocab" in names:
         shared = names.pop("vocab")
         names.setdefault("src_vocab", shared)
         names.setdefault("trg_vocab", shared)
-    version = _firefox_version(folder)
     meta = {
         "engine": "firefox",
         "source": pair[0],
         "target": pair[1],
+        "language_tags": {"source": bcp47("firefox", pair[0]), "target": bcp47("firefox", pair[1])},
         "version": version,
         "files": dict(sorted(names.items())),
     }
+    if origin:
+        meta["origin"] = origin
     atomic_write_text(staging / FIREFOX_META, json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
 
