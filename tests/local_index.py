@@ -150,10 +150,13 @@ FIREFOX_FILE_TYPES = (("model", "model."), ("vocab", "vocab."), ("lex", "lex."))
 
 
 def registry_records(index: LocalIndex, folder: Path, source: str, target: str, *, version: str = "3.0",
-                     architecture: str = "tiny", prefix: str = "") -> list[dict]:
+                     architecture: str = "tiny", prefix: str = "", compression: str = "zstd") -> list[dict]:
     """Serve the model files of ``folder`` as the Firefox registry does (one record per
     file, zstd-compressed attachments with packed and unpacked SHA-256) and return the records.
-    The server root ``/v1/`` announces where attachments live, as Remote Settings does."""
+    The server root ``/v1/`` announces where attachments live, as Remote Settings does.
+    ``compression="gzip"`` packs them as Mozilla's model bucket does instead."""
+    import gzip
+
     import zstandard
 
     index.routes["/v1/"] = json.dumps(
@@ -163,8 +166,11 @@ def registry_records(index: LocalIndex, folder: Path, source: str, target: str, 
     for file_type, start in FIREFOX_FILE_TYPES:
         (path,) = [p for p in sorted(folder.iterdir()) if p.name.startswith(start)]
         raw = path.read_bytes()
-        packed = zstandard.ZstdCompressor(level=3).compress(raw)
-        location = f"main-workspace/translations-models-v2/{prefix}{source}{target}-{file_type}.zst"
+        if compression == "gzip":
+            packed, suffix, mimetype = gzip.compress(raw, mtime=0), "gz", "application/gzip"
+        else:
+            packed, suffix, mimetype = zstandard.ZstdCompressor(level=3).compress(raw), "zst", "application/zstd"
+        location = f"main-workspace/translations-models-v2/{prefix}{source}{target}-{file_type}.{suffix}"
         index.routes[f"/attachments/{location}"] = packed
         records.append({
             "id": f"{prefix}{source}{target}-{file_type}",
@@ -178,9 +184,9 @@ def registry_records(index: LocalIndex, folder: Path, source: str, target: str, 
             "decompressedSize": len(raw),
             "decompressedHash": hashlib.sha256(raw).hexdigest(),
             "attachment": {
-                "filename": f"{path.name}.zst",
+                "filename": f"{path.name}.{suffix}",
                 "location": location,
-                "mimetype": "application/zstd",
+                "mimetype": mimetype,
                 "size": len(packed),
                 "hash": hashlib.sha256(packed).hexdigest(),
             },

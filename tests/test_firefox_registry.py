@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from local_index import LocalIndex, free_port, index_entry, registry_records, serve_registry
 from transkit.cli.app import app
-from transkit.errors import NetworkError
+from transkit.errors import ModelError, NetworkError
 from transkit.translate import models
 from transkit.translate.models import ranking, registry
 
@@ -320,3 +320,29 @@ def test_architectures_and_client_filters_are_never_mixed():
     assert sorted(f.role for f in chosen.files) == ["model", "shortlist", "vocab"]
     (filtered,) = registry.models_from_records(android, "http://127.0.0.1:1/")
     assert filtered.version == "3.1"
+
+
+@pytest.mark.model
+def test_gzip_attachments_install_too(firefox_dirs, tmp_path):
+    with LocalIndex() as index:
+        records = registry_records(index, firefox_dirs["pt-en"], "pt", "en", compression="gzip")
+        assert {r["attachment"]["mimetype"] for r in records} == {"application/gzip"}
+        model = models.install_from_registry("pt", "en", registry_url=serve_registry(index, records),
+                                             models_dir=tmp_path / "models")
+    assert (model.engine, model.pair, model.version) == ("firefox", "pt->en", "3.0")
+    for name in ("lex.50.50.pten.s2t.bin", "model.pten.intgemm.alphas.bin", "vocab.pten.spm"):
+        assert (model.path / name).read_bytes() == (firefox_dirs["pt-en"] / name).read_bytes()
+
+
+def test_a_truncated_zstd_stream_unpacks_short_and_is_caught_by_size(tmp_path):
+    import zstandard
+
+    from transkit.translate import archive
+
+    packed = zstandard.ZstdCompressor().compress(bytes(range(256)) * 400)
+    (tmp_path / "cut.zst").write_bytes(packed[: len(packed) // 2])
+    written = archive.decompress_file(tmp_path / "cut.zst", tmp_path / "out", method="zstd", max_bytes=10**6)
+    assert written < 256 * 400  # the registry install compares this with the record's decompressedSize
+    (tmp_path / "bad.gz").write_bytes(b"\x1f\x8b not gzip")
+    with pytest.raises(ModelError, match="corrupt compressed model file"):
+        archive.decompress_file(tmp_path / "bad.gz", tmp_path / "out2", method="gzip", max_bytes=10**6)
