@@ -103,6 +103,7 @@ class LanguageExport:
     unchanged: tuple[str, ...]
     check_errors: int
     check_warnings: int
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class LanguageSummary:
     check_errors: int
     check_warnings: int
     translated: int  # sentences the engine translated in this run (0 = all from memory)
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings), SRT and VTT apart
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
         for line in result.alignment:
             typer.echo(f"{result.source.rsplit('/', 1)[-1]}: {line}")
     table = Table(title="transkit run", show_lines=False)
-    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
+    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
         name = result.source.rsplit("/", 1)[-1]
@@ -31,8 +31,8 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
                 str(lang.cues),
                 str(lang.translated),
                 str(lang.qa_flags),
-                str(lang.check_errors),
-                str(lang.check_warnings),
+                _checked(lang.checks, "srt"),
+                _checked(lang.checks, "vtt"),
             )
             name = ""
     console.print(table)
@@ -65,3 +65,11 @@ def print_export_result(result: ExportResult) -> None:
         typer.echo(
             f"{lang.language}: {lang.cues} cues, {len(lang.unchanged)} files unchanged, check errors: {lang.check_errors}"
         )
+
+
+def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
+    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
+    for name, errors, warnings in checks:
+        if name == fmt:
+            return f"{errors} E, {warnings} W"
+    return "-"
