@@ -125,6 +125,20 @@ def test_align_is_segment_with_audio(interview, tmp_path):
         assert "en: " in result.output and " cues, check: " in result.output
 
 
+def test_run_with_audio_is_the_same_chain(interview, tmp_path):
+    """`run --audio` (no target language) aligns, prints the report and writes what `align` writes."""
+    source, audio = str(interview["source"]), str(interview["audio"])
+    aligned = runner.invoke(app, ["align", source, audio, "-o", str(tmp_path / "aligned")])
+    assert aligned.exit_code == 0, aligned.output
+    ran = runner.invoke(
+        app, ["run", source, "--audio", audio, "--formats", "srt,vtt", "--no-cache", "-o", str(tmp_path / "run")]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "talk.md: 3/3 segments aligned" in ran.output
+    for made, expected in (("talk.project.json", "talk.project.json"), ("en/talk.en.srt", "talk.en.srt"), ("en/talk.en.vtt", "talk.en.vtt")):
+        assert (tmp_path / "run" / made).read_bytes() == (tmp_path / "aligned" / expected).read_bytes(), made
+
+
 def test_align_profile_is_recorded_and_used(interview, tmp_path):
     result = runner.invoke(
         app, ["align", str(interview["source"]), str(interview["audio"]), "--profile", "bbc", "-o", str(tmp_path)]

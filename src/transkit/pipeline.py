@@ -405,6 +405,7 @@ class RenderedSource:
     manifest_file: str
     engine_counts: tuple[tuple[str, int], ...]  # (language, sentences the engine translated)
     stage_seconds: tuple[tuple[str, float], ...]
+    alignment: tuple[str, ...] = ()  # with audio: the aligner's report, line by line
 
     @property
     def files(self) -> tuple[tuple[str, bytes], ...]:
@@ -431,7 +432,8 @@ def render_source(
     seconds: dict[str, float] = {}
 
     clock = time.perf_counter()
-    project = prepare(source, settings, progress).project
+    prepared = prepare(source, settings, progress)
+    project = prepared.project
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
@@ -467,6 +469,7 @@ def render_source(
         manifest_file=manifest_file,
         engine_counts=tuple(engine_counts.items()),
         stage_seconds=tuple(seconds.items()),
+        alignment=tuple(prepared.alignment.lines()) if prepared.alignment else (),
     )
 
 
@@ -503,6 +506,7 @@ def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None 
         files_written=tuple(str(out_dir / f) for f in order if f in written),
         files_unchanged=tuple(str(out_dir / f) for f in order if f not in written),
         stage_seconds=tuple(seconds.items()),
+        alignment=done.alignment,
     )
 
 

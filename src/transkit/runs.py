@@ -158,6 +158,7 @@ class RunResult:
     files_written: tuple[str, ...]
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
+    alignment: tuple[str, ...] = ()  # with --audio: the aligner's report, line by line
 
 
 @dataclass(frozen=True)

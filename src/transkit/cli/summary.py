@@ -14,6 +14,9 @@ from ..runs import ExportResult, RunResult, SegmentResult
 
 def print_run_summary(results: Sequence[RunResult]) -> None:
     console = Console(width=120)
+    for result in results:
+        for line in result.alignment:
+            typer.echo(f"{result.source.rsplit('/', 1)[-1]}: {line}")
     table = Table(title="transkit run", show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
@@ -43,14 +46,6 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
     console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
 
 
-def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
-    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
-    for name, errors, warnings in checks:
-        if name == fmt:
-            return f"{errors} E, {warnings} W"
-    return "-"
-
-
 def print_segment_result(result: SegmentResult) -> None:
     """``segment``/``align``: what the aligner found, the check, what was written."""
     if result.alignment is not None:
@@ -70,3 +65,11 @@ def print_export_result(result: ExportResult) -> None:
         typer.echo(
             f"{lang.language}: {lang.cues} cues, {len(lang.unchanged)} files unchanged, check errors: {lang.check_errors}"
         )
+
+
+def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
+    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
+    for name, errors, warnings in checks:
+        if name == fmt:
+            return f"{errors} E, {warnings} W"
+    return "-"
