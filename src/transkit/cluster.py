@@ -17,9 +17,9 @@ file whose worker lacks the model; the other files finish and the failures are
 returned. A killed client loses only the files it had not written; a re-run
 sends their finished sentences from the memory.
 
-The client submits a few tasks per worker thread at a time and gathers each
-task's memory rows when it submits it, so a sentence an earlier file finished is
-not translated again, and a batch of thousands of files is never held at once.
+The client keeps one task per worker thread in flight and gathers each task's
+memory rows when it submits it, so a sentence an earlier file finished is not
+translated again, and a batch of thousands of files is never held at once.
 
 Dask is an optional extra (``transkit[cluster]``) and is imported only here,
 inside functions; ``cluster_worker.py`` is what runs on the workers.
@@ -35,7 +35,7 @@ from .errors import NetworkError, TranskitError, UsageError, WorkerLostError
 from .runs import FileFailure, Progress, ProgressEvent, RunResult, RunSettings
 
 CONNECT_TIMEOUT_S = 30
-IN_FLIGHT_PER_THREAD = 2  # tasks submitted ahead per worker thread
+IN_FLIGHT_PER_THREAD = 1  # tasks in flight per worker thread
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def run_cluster(
         raise NetworkError(
             f"cannot reach the Dask scheduler: {exc}",
             path=scheduler,
-            hint="start it with `dask scheduler` and check the address (tcp://HOST:8786)",
+            hint="start it with `dask scheduler` and give the address it prints, e.g. tcp://HOST:8786",
         ) from exc
     memory = open_memory(settings.use_memory, settings.memory_path)
     try:
@@ -145,9 +145,11 @@ def run_cluster(
             return True
 
         def fill() -> None:
-            # a few tasks per worker thread in flight: workers never wait, and the
-            # client holds only a window of sources, whatever the size of the batch
-            window = max(2, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
+            # one task per worker thread in flight: a file's rows are gathered as late
+            # as possible (files in flight together translate their shared sentences
+            # twice), and the client holds only a window of sources, whatever the size
+            # of the batch; a worker waits only for the round trip between two files
+            window = max(1, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
             while running.count() < window and submit_next():
                 pass
 
@@ -164,6 +166,12 @@ def run_cluster(
                 ))
             except TranskitError as exc:
                 failed[name] = _failure(name, exc)
+            except Exception as exc:  # noqa: BLE001 - a bug on a worker fails its file, not the batch
+                failed[name] = FileFailure(
+                    source=name,
+                    message=f"{name}: internal error on a cluster worker: {type(exc).__name__}: {exc} (please report it)",
+                    exit_code=1,
+                )
             else:
                 if memory is not None:
                     memory.add_rows(answer.new_rows)  # before the outputs: a re-run after a crash finds them
