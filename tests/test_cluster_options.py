@@ -36,3 +36,24 @@ def test_scheduler_address_is_checked(tmp_path):
     config.write_text('[run]\nscheduler = "127.0.0.1"\n', encoding="utf-8")
     with pytest.raises(UsageError, match=r"\[run\] scheduler"):
         load_config(config)
+
+
+@pytest.mark.parametrize("extra", [["--jobs", "2"], ["--audio", "interview.wav"]])
+def test_scheduler_refuses_local_only_options(tmp_path, extra):
+    """--jobs and --audio are for runs on this machine: a usage error, before any connection."""
+    from typer.testing import CliRunner
+
+    from transkit.cli.app import app
+
+    if "--audio" in extra:
+        pytest.importorskip("distributed", reason="needs transkit[cluster]")
+        (tmp_path / "interview.wav").write_bytes(b"RIFF")
+        extra = ["--audio", str(tmp_path / "interview.wav")]
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: t\nlanguage: en\n---\n\nKM: Hello there.\n", encoding="utf-8")
+    # port 9 (discard): nothing listens there; a connection attempt would time out instead
+    result = CliRunner().invoke(app, ["run", str(source), "--to", "pt", "--scheduler", "tcp://127.0.0.1:9",
+                                      "-o", str(tmp_path / "out"), *extra])
+    assert result.exit_code == 2, result.output
+    assert extra[0] in result.output
+    assert not (tmp_path / "out").exists()
