@@ -207,3 +207,21 @@ def test_run_summary_shows_srt_and_vtt_checks(capsys):
     out = capsys.readouterr().out
     assert "SRT check" in out and "VTT check" in out
     assert "1 E, 0 W" in out and "2 E, 1 W" in out
+
+
+@pytest.mark.model
+def test_translate_writes_the_qa_report_of_the_project_it_made(tmp_path, test_models_dir, monkeypatch):
+    from transkit.projectfile import load_project
+    from transkit.reports import qa_report_bytes
+
+    monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(tmp_path / "tm.sqlite"))
+    plain = tmp_path / "note.txt"
+    plain.write_text("Ukraine has the right to self-defense.\n\nNATO is a defensive alliance.\n", encoding="utf-8")
+    qa = tmp_path / "qa.json"
+    result = _cli("translate", str(plain), "--to", "pt", "-o", str(tmp_path / "out"), "--qa-report", str(qa))
+    assert result.exit_code == 0, result.output
+    assert f"wrote {qa}" in result.output
+    report = json.loads(qa.read_text(encoding="utf-8"))
+    assert list(report) == ["pt"] and report["pt"]["segments"] == 2 and report["pt"]["engine"] == "firefox"
+    assert qa.read_bytes() == qa_report_bytes(load_project(tmp_path / "out" / "note.project.json"))
