@@ -57,3 +57,13 @@ def test_scheduler_refuses_local_only_options(tmp_path, extra):
     assert result.exit_code == 2, result.output
     assert extra[0] in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_worker_events_become_progress_events():
+    from transkit.cluster import progress_event
+    from transkit.runs import ProgressEvent
+
+    sent = ProgressEvent("src/a.md", "translate", "pt", 3, 10)
+    from dataclasses import asdict
+
+    assert progress_event({**asdict(sent), "worker": "tcp://127.0.0.1:4000"}) == sent

@@ -27,7 +27,7 @@ inside functions; ``cluster_worker.py`` is what runs on the workers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Sequence
 
@@ -191,13 +191,8 @@ def run_cluster(
 
 def progress_event(message: dict) -> ProgressEvent:
     """A worker's event as the scheduler passes it on (it adds the worker's address)."""
-    return ProgressEvent(
-        file=str(message["file"]),
-        stage=str(message["stage"]),
-        language=str(message.get("language", "")),
-        done=int(message.get("done", 0)),
-        total=int(message.get("total", 0)),
-    )
+    names = {f.name for f in fields(ProgressEvent)}
+    return ProgressEvent(**{key: value for key, value in message.items() if key in names})
 
 
 def _failure(name: str, error: TranskitError) -> FileFailure:
