@@ -95,9 +95,17 @@ def test_binary_file():
     assert "binary" in error_line(cli("segment", "photo.md"), EXIT["input"], "photo.md")
 
 
-def test_utf16_without_bom_cannot_be_detected_and_is_refused():
-    Path("nobom.md").write_bytes(INTERVIEW.read_text(encoding="utf-8").encode("utf-16-le"))
-    error_line(cli("segment", "nobom.md"), EXIT["input"], "nobom.md")
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_are_detected_and_said(encoding):
+    text = INTERVIEW.read_text(encoding="utf-8")
+    Path("nobom.md").write_bytes(text.encode(encoding))
+    Path("plain.md").write_text(text, encoding="utf-8")
+    result = cli("segment", "nobom.md")
+    assert result.exit_code == 0, result.stderr
+    assert f"nobom.md: text encoding guessed as {encoding}" in result.stderr
+    assert cli("segment", "plain.md").exit_code == 0
+    out = Path("translations/en")
+    assert (out / "nobom.en.srt").read_bytes() == (out / "plain.en.srt").read_bytes()
 
 
 def test_missing_file():

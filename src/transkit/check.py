@@ -226,8 +226,10 @@ def _check_pair(number: int, previous: Cue, cue: Cue, profile: StyleProfile) -> 
     return []
 
 
-def check_file(path: str | os.PathLike[str], profile: StyleProfile, *, strict_syntax: bool = False) -> CheckReport:
-    """Read an SRT or VTT file and check it."""
+def check_file(
+    path: str | os.PathLike[str], profile: StyleProfile, *, strict_syntax: bool = False, encoding: str | None = None
+) -> CheckReport:
+    """Read an SRT or VTT file (in ``encoding`` if given) and check it."""
     from .ingest.subtitles import read_subtitle_file
 
-    return check_cues(read_subtitle_file(path, strict=strict_syntax), profile, path=str(path))
+    return check_cues(read_subtitle_file(path, strict=strict_syntax, encoding=encoding), profile, path=str(path))

@@ -23,10 +23,11 @@ from .translate.base import TranslateOptions, Translator
 @dataclass(frozen=True)
 class ProgressEvent:
     file: str
-    stage: str  # ingest | segment | align | translate | layout | export | check | done
+    stage: str  # ingest | segment | align | translate | layout | export | check | done | notice
     language: str = ""
     done: int = 0
     total: int = 0
+    message: str = ""  # for "notice": something the user should know (a guessed encoding or language)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -48,7 +49,8 @@ class RunSettings:
     profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
     speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
     audio: Path | None = None
-    source_language: str | None = None  # for plain-text and subtitle sources (default en)
+    source_language: str | None = None  # --from: wins over a header and over detection
+    encoding: str | None = None  # --encoding: the sources' text encoding (None = detect)
     glossary: Path | None = None
     use_memory: bool = True
     memory_path: Path | None = None
@@ -97,14 +99,17 @@ def prepare_project(
     speech_rate: object | None = None,
     audio: Path | None = None,
     language: str | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> Project:
     """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
 
     ``source`` may be a transcript in the source format (.md), a project JSON, an
     SRT/VTT file (its cue times are kept) or plain text (.txt). ``language`` says
-    what language the source is in where the file cannot (plain text, subtitles:
-    English unless told); a transcript's own header wins over it.
+    what language the source is in; without it, plain text and subtitles get the
+    language identified from their text, and a transcript's header is kept (a
+    notice says when the text disagrees). ``encoding`` forces the text encoding;
+    without it a guessed one is said in a notice.
     """
     from .segment import SpeechRate, segment_transcript
 
@@ -113,6 +118,7 @@ def prepare_project(
     suffix = source.suffix.lower()
     if suffix != ".json":
         _refuse_huge_source(source)
+        encoding = _source_encoding(source, encoding, progress)
     rate = speech_rate if speech_rate is not None else SpeechRate()
     timing: tuple[tuple[str, str], ...] = rate.as_pairs()
     if suffix == ".json":
@@ -126,24 +132,31 @@ def prepare_project(
         from .ingest.from_subtitles import transcript_from_cues
         from .ingest.subtitles import read_subtitle_file
 
-        transcript, segments = transcript_from_cues(read_subtitle_file(source), name)
+        transcript, segments = transcript_from_cues(read_subtitle_file(source, encoding=encoding), name)
         timing = (("method", "subtitles"),)
     else:
         if suffix == ".txt":
             from .fsio import read_text_file
             from .ingest.plain_text import transcript_from_plain_text
 
-            transcript = transcript_from_plain_text(read_text_file(source, "text file"), name)
+            transcript = transcript_from_plain_text(read_text_file(source, "text file", encoding), name)
         else:
             from .ingest import load_transcript
 
-            transcript = load_transcript(source)
+            transcript = load_transcript(source, encoding=encoding)
         _notify(progress, ProgressEvent(name, "segment"))
         segments = segment_transcript(transcript, rate)
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if language and suffix in (".txt", ".srt", ".vtt"):
-        transcript = replace(transcript, meta=replace(transcript.meta, language=language))
+    if suffix != ".json":
+        from .ingest.language import choose_language
+
+        spoken = " ".join(p.text for p in transcript.paragraphs if p.kind == "speech")
+        declared = transcript.meta.language if suffix == ".md" else None
+        chosen, notice = choose_language(spoken, declared=declared, forced=language)
+        if notice:
+            _notify(progress, ProgressEvent(name, "notice", message=notice))
+        transcript = replace(transcript, meta=replace(transcript.meta, language=chosen))
     if audio is not None:
         from .align import align_transcript
 
@@ -154,6 +167,19 @@ def prepare_project(
         segments = tuple(result.segments)
         timing = (("method", "aligned"), ("audio", Path(audio).name))
     return Project(transcript=transcript, segments=segments, timing=timing)
+
+
+def _source_encoding(source: Path, encoding: str | None, progress: Progress | None) -> str | None:
+    """The encoding to read ``source`` in: ``encoding`` if given, else the detected
+    one; a guess that was not certain is said in a notice."""
+    from .fsio import read_decoded
+
+    decoded = read_decoded(source, "source", encoding)
+    if not decoded.confident:
+        _notify(progress, ProgressEvent(str(source), "notice", message=(
+            f"text encoding guessed as {decoded.encoding} - give --encoding if the text looks wrong"
+        )))
+    return decoded.encoding
 
 
 # Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
@@ -451,10 +477,11 @@ def segment_source(
     speech_rate: object | None = None,
     formats: Sequence[str] = ("srt", "vtt"),
     audio: Path | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> ExportResult:
     """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
-    project = prepare_project(source, speech_rate=speech_rate, audio=audio, progress=progress)
+    project = prepare_project(source, speech_rate=speech_rate, audio=audio, encoding=encoding, progress=progress)
     return export_project(
         project,
         source_stem(source),
@@ -486,6 +513,7 @@ def run_source(
         speech_rate=settings.speech_rate,
         audio=settings.audio,
         language=settings.source_language,
+        encoding=settings.encoding,
         progress=progress,
     )
     seconds["prepare"] = time.perf_counter() - clock

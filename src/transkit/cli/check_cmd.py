@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, List, Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 if TYPE_CHECKING:
     from ..check import CheckReport
@@ -32,6 +33,7 @@ def register(app: typer.Typer) -> None:
         strict_syntax: bool = typer.Option(
             False, "--strict-syntax", help="Refuse files a player would tolerate (missing cue numbers, stray text...)."
         ),
+        encoding: Optional[str] = encoding_option(),
     ) -> None:
         """Check subtitles: line length, lines per cue, reading speed, durations, gaps, order.
 
@@ -50,9 +52,10 @@ def register(app: typer.Typer) -> None:
         from ..check import check_file
         from ..errors import QualityError
         from ..profiles import get_profile
+        from .options import text_encoding
 
         chosen = get_profile(profile) if profile else None
-        reports = [check_file(path, chosen or _profile_for_name(path), strict_syntax=strict_syntax) for path in files]
+        reports = [check_file(path, chosen or _profile_for_name(path), strict_syntax=strict_syntax, encoding=text_encoding(encoding)) for path in files]
         if as_json:
             typer.echo(json.dumps(_json_document(reports), ensure_ascii=False, indent=2))
         else:
