@@ -50,6 +50,9 @@ def test_from_wins_and_declared_languages_are_kept_with_a_notice():
     assert choose_language(" ".join(SUBTITLES["en"]), declared="en") == ("en", "")
     language, notice = choose_language("Ok.")
     assert language == "en" and "too little text" in notice
+    # pysrt's invalid.srt: too short for lingua to be sure (it guesses Portuguese)
+    language, notice = choose_language("This subtitle is invalid")
+    assert language == "en" and "perhaps" in notice
 
 
 def test_identification_and_aliases():

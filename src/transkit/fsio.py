@@ -136,8 +136,6 @@ def _forced(data: bytes, path: str | os.PathLike[str], encoding: str) -> Decoded
     except LookupError:
         raise UsageError(f"unknown encoding: {encoding!r}", hint="use a Python codec name such as cp1252, gbk, shift_jis") from None
     bom = next((b for b, enc in _BOMS if codecs.lookup(enc).name == name and data.startswith(b)), b"")
-    if name == "utf-8" and data.startswith(b"\xef\xbb\xbf"):
-        bom = b"\xef\xbb\xbf"
     try:
         return Decoded(data[len(bom):].decode(name), name)
     except UnicodeDecodeError as exc:

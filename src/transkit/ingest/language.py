@@ -82,9 +82,10 @@ def choose_language(text: str, *, declared: str | None = None, forced: str | Non
     """The source language to translate from, and a notice to show ("" = nothing to say).
 
     ``forced`` (--from) wins; else ``declared`` (a transcript header) is kept, with
-    a notice when the text reads as another language; else the detected language,
-    with a notice when lingua is unsure; English, with a notice, when there is too
-    little text to tell.
+    a notice when the text reads as another language; else the language lingua
+    identifies. When lingua is unsure (a line or two: "This subtitle is invalid"
+    reads as Portuguese at 0.43) or there is too little text, English, the
+    documented default, with a notice naming the guess.
     """
     if forced:
         return forced, ""
@@ -98,9 +99,10 @@ def choose_language(text: str, *, declared: str | None = None, forced: str | Non
         return declared, ""
     if found is None:
         return "en", "too little text to tell its language; taken as English - give --from if it is not"
-    if not found.sure:
-        return found.language, (
-            f"language detected as {found.language!r} with low confidence ({found.confidence:.2f}) - give --from if it is not"
+    if not found.sure and found.language != "en":
+        return "en", (
+            f"cannot tell the language for sure (perhaps {found.language!r}, confidence {found.confidence:.2f}); "
+            "taken as English - give --from if it is not"
         )
     return found.language, ""
 
