@@ -151,3 +151,9 @@ def test_cli_says_which_encoding_it_guessed_and_encoding_forces_one(tmp_path, mo
 def test_every_command_that_reads_user_text_takes_encoding(command):
     result = runner.invoke(app, [command, "--help"])
     assert "--encoding" in result.output
+
+
+def test_text_no_encoding_reads_cleanly_is_refused_with_the_file_and_encoding_hint():
+    with pytest.raises(InputError) as err:
+        decode_bytes(bytes(range(0x80, 0x100)) + b" text\n", "odd.srt")
+    assert "odd.srt" in str(err.value) and "--encoding" in str(err.value)
