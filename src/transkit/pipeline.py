@@ -8,6 +8,7 @@ prints. The CLI turns ``ProgressEvent``s into progress bars.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ Progress = Callable[[ProgressEvent], None]
 DEFAULT_FORMATS = ("srt", "vtt", "ass", "bi.srt", "bi.ass", "pdf", "html", "docx", "md")
 CHECKED_FORMATS = ("srt", "vtt")
 SOURCE_SUFFIXES = (".md",)
+SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".ass", ".ssa")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,9 @@ class RunSettings:
     use_memory: bool = True
     memory_path: Path | None = None
     models_dir: Path | None = None
+    # subtitle sources: True lays each language out afresh inside each sentence's
+    # cue span, False keeps the input's cue grid, None: as the project says (kept)
+    relayout: bool | None = None
 
     def profile_for(self, language: str) -> StyleProfile:
         for lang, name in self.profiles:
@@ -114,6 +119,7 @@ def prepare_project(
     if suffix != ".json":
         _refuse_huge_source(source)
     rate = speech_rate if speech_rate is not None else SpeechRate()
+    grid = None
     timing: tuple[tuple[str, str], ...] = rate.as_pairs()
     if suffix == ".json":
         from .projectfile import load_project
@@ -122,11 +128,11 @@ def prepare_project(
         transcript, segments, timing = project.transcript, project.segments, project.timing
         if audio is None:
             return project
-    elif suffix in (".srt", ".vtt"):
-        from .ingest.from_subtitles import transcript_from_cues
-        from .ingest.subtitles import read_subtitle_file
+    elif suffix in SUBTITLE_SUFFIXES:
+        from .ingest.grid_sentences import transcript_from_grid
+        from .ingest.subtitle_cues import read_cue_grid
 
-        transcript, segments = transcript_from_cues(read_subtitle_file(source), name)
+        transcript, segments, grid = transcript_from_grid(read_cue_grid(source), name)
         timing = (("method", "subtitles"),)
     else:
         if suffix == ".txt":
@@ -142,7 +148,7 @@ def prepare_project(
         segments = segment_transcript(transcript, rate)
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if language and suffix in (".txt", ".srt", ".vtt"):
+    if language and (suffix == ".txt" or suffix in SUBTITLE_SUFFIXES):
         transcript = replace(transcript, meta=replace(transcript.meta, language=language))
     if audio is not None:
         from .align import align_transcript
@@ -153,7 +159,7 @@ def prepare_project(
         result = align_transcript(transcript, segments, audio, progress=on_align)
         segments = tuple(result.segments)
         timing = (("method", "aligned"), ("audio", Path(audio).name))
-    return Project(transcript=transcript, segments=segments, timing=timing)
+    return Project(transcript=transcript, segments=segments, timing=timing, subtitles=grid)
 
 
 # Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
@@ -319,6 +325,26 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
     )
 
 
+def _track_for(project: Project, language: str, profile: StyleProfile, keep_grid: bool) -> tuple[Track, object | None]:
+    """The cues of one language, and for a subtitle source whose grid is kept,
+    what the SRT/VTT/ASS writers need to write the input's own cues."""
+    if not keep_grid:
+        return build_track(project, language, profile), None
+    from .distribute import kept_cues, kept_track
+    from .export.kept import KeptCues
+
+    grid = project.subtitles
+    assert grid is not None
+    texts = None
+    if language != project.transcript.meta.language:
+        result = project.language(language)
+        if result is None:
+            raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
+        texts = {t.segment_id: t.text for t in result.translations}
+    cues = kept_cues(grid, project.segments, texts, language, profile)
+    return kept_track(grid, cues, language), KeptCues(grid, cues, language)
+
+
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
     """Run the subtitle linter on written single-language SRT/VTT files, read back
     from disk as a player would; returns (errors, warnings)."""
@@ -390,13 +416,14 @@ def export_project(
         path = out_dir / f"{stem}.project.json"
         project_written = write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
-    source_track = build_track(project, source_language, profile_for(source_language))
+    keep_grid = project.subtitles is not None and not project.subtitles.relayout
+    source_track, source_kept = _track_for(project, source_language, profile_for(source_language), keep_grid)
     results: list[LanguageExport] = []
     for language in languages:
         _notify(progress, ProgressEvent(stem, "export", language))
         profile = profile_for(language)
         is_source = language == source_language
-        track = source_track if is_source else build_track(project, language, profile)
+        track, kept = (source_track, source_kept) if is_source else _track_for(project, language, profile, keep_grid)
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
@@ -406,6 +433,7 @@ def export_project(
             track=track,
             source_track=None if is_source else source_track,
             options=options,
+            kept=kept,
         )
         written: list[Path] = []
         unchanged: list[Path] = []
@@ -435,12 +463,19 @@ def export_project(
 # ---------------------------------------------------------------- whole runs
 
 
+_LANGUAGE_TAIL = re.compile(r"(?<=.)\.[a-z]{2}(?:[-_][A-Za-z]{2,4})?$")
+
+
 def source_stem(source: Path) -> str:
+    """The name outputs are made from: without the suffix, and without a trailing
+    language code (``clip.en.srt`` -> ``clip``, so its outputs are ``clip.pt.srt``
+    and ``clip.en-pt.pdf``, not ``clip.en.pt.srt``)."""
     name = source.name
     for suffix in (".project.json", source.suffix):
         if suffix and name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+            name = name[: -len(suffix)]
+            break
+    return _LANGUAGE_TAIL.sub("", name)
 
 
 def segment_source(
@@ -488,6 +523,8 @@ def run_source(
         language=settings.source_language,
         progress=progress,
     )
+    if project.subtitles is not None and settings.relayout is not None:
+        project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]

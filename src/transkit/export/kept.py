@@ -1,0 +1,232 @@
+"""Writing a kept cue grid: the user's subtitle file, in another language.
+
+Every cue of the input is written, in order, with its identifier, its times to
+the millisecond and (WebVTT) its cue settings; the header and NOTE/STYLE/REGION
+blocks stay where they were. A cue no translation reached (zero length, no
+text) and every cue of the source language are written exactly as the file had
+them. A translated cue gets the input's markup back (``compose``):
+
+- a tag before a part's text (``<i>``, ``<v Ben>``, ``{\\an8}``) opens the
+  translated part, before or after its dialogue dash as in the input; a closing
+  tag after it closes it;
+- a tag inside the text that stands where a sentence of the cue starts (or, for
+  a closing tag, ends) goes to where that sentence's translation starts (ends);
+- any other opening or closing tag goes to the start or end of the part (the
+  whole part is wrapped); an override without a partner (an ASS ``{\\k20}``,
+  a WebVTT timestamp) goes to the word at the same share of the text.
+
+Between SRT and WebVTT only ``<i> <b> <u>`` carry over (and SRT's ``{\\an8}``
+becomes ``line:0``); other output formats get the plain cues.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..distribute import CueOut
+from ..model import CueGrid, SourceCue
+from ..timing import format_vtt
+
+_COMMON_TAG = re.compile(r"^</?[ibu]>$", re.IGNORECASE)
+_TOP = re.compile(r"^\{\\an[789]\}$")
+
+
+@dataclass(frozen=True)
+class KeptCues:
+    """What a kept-grid writer needs for one language."""
+
+    grid: CueGrid
+    cues: tuple[CueOut, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class _Placed:
+    base: int  # before the dash
+    start: int  # where the text starts
+    end: int
+    fragments: tuple[tuple[int, int], ...]
+    sources: tuple[tuple[int, int], ...]
+
+
+def _kind(tag: str, fmt: str) -> str:
+    if fmt == "ass" or not tag.startswith("<"):
+        return "free"
+    if tag.startswith("</"):
+        return "close"
+    return "open" if tag[1:2].isalpha() else "free"
+
+
+def compose(cue: SourceCue, out: CueOut, fmt: str) -> tuple[str, list[tuple[int, str]]]:
+    """The translated cue's display text and where each of the input's tags goes in it."""
+    assert out.parts is not None
+    text = ""
+    placed: list[_Placed] = []
+    for number, part in enumerate(out.parts):
+        if number:
+            text += "\n"
+        base = len(text)
+        text += part.lead
+        start = len(text)
+        text += "\n".join(part.lines)
+        frags = tuple((start + a, start + b) for a, b in part.fragments)
+        placed.append(_Placed(base, start, len(text), frags, part.sources))
+    inserts = []
+    for order, mark in enumerate(cue.marks):
+        position = _anchor(cue, placed, mark.at, _kind(mark.tag, fmt), text)
+        inserts.append((position, order, mark.tag))
+    inserts.sort()
+    return text, [(position, tag) for position, _, tag in inserts]
+
+
+def _blank(text: str) -> bool:
+    return not text.strip()
+
+
+def _anchor(cue: SourceCue, placed: list[_Placed], at: int, kind: str, text: str) -> int:
+    parts = cue.parts
+    if kind == "close":
+        after = [j for j, part in enumerate(parts) if at > part.start]
+        if not after:
+            return placed[0].base
+        j = after[-1]
+        part, where = parts[j], placed[j]
+        if at >= part.end or _blank(cue.text[at : part.end]):
+            return where.end
+        for (_, end), (_, out_end) in zip(where.sources, where.fragments):
+            if end <= at and _blank(cue.text[end:at]):
+                return out_end
+        return where.end
+    before = [j for j, part in enumerate(parts) if at < part.end]
+    if not before:
+        return placed[-1].end
+    j = before[0]
+    part, where = parts[j], placed[j]
+    if at <= part.start or _blank(cue.text[part.start : at]):
+        lead_start = part.start - len(part.lead)
+        return where.base if part.lead and at <= lead_start else where.start
+    for (start, _), (out_start, _) in zip(where.sources, where.fragments):
+        if start >= at and _blank(cue.text[at:start]):
+            return out_start
+    if kind == "open":
+        return where.start
+    share = (at - part.start) / max(1, part.end - part.start)
+    target = where.start + round(share * (where.end - where.start))
+    starts = [where.start] + [i + 1 for i in range(where.start, where.end) if text[i] in " \n"]
+    return min(starts, key=lambda s: (abs(s - target), s))
+
+
+def _payload(cue: SourceCue, out: CueOut, fmt: str, target: str) -> str:
+    """The cue's text in ``target`` format with its tags put back."""
+    text, inserts = compose(cue, out, fmt)
+    if fmt != target:
+        inserts = [(p, t) for p, t in inserts if _COMMON_TAG.match(t)]
+    escape = _ESCAPES[target]
+    pieces, position = [], 0
+    for at, tag in inserts:
+        pieces.append(escape(text[position:at]))
+        pieces.append(tag)
+        position = at
+    pieces.append(escape(text[position:]))
+    return "".join(pieces)
+
+
+def _srt_text(text: str) -> str:
+    from .srt import defuse_markup
+
+    return defuse_markup(text)
+
+
+def _vtt_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _ass_text(text: str) -> str:
+    from .ass import escape_text
+
+    return escape_text(text).replace("\n", "\\N")
+
+
+_ESCAPES = {"srt": _srt_text, "vtt": _vtt_text, "ass": _ass_text}
+
+
+def _source_payload(cue: SourceCue, fmt: str, target: str) -> str:
+    """An untranslated cue: verbatim in its own format, its plain text (and common tags) in another."""
+    if fmt == target:
+        return cue.raw
+    escape = _ESCAPES[target]
+    pieces, position = [], 0
+    for mark in cue.marks:
+        pieces.append(escape(cue.text[position : mark.at]))
+        if _COMMON_TAG.match(mark.tag):
+            pieces.append(mark.tag)
+        position = mark.at
+    pieces.append(escape(cue.text[position:]))
+    return "".join(pieces)
+
+
+def _srt_time(ms: int) -> str:
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d},{millis:03d}"
+
+
+def render_kept(kept: KeptCues, target: str) -> bytes | None:
+    """The file in ``target`` format (srt, vtt, ass), or None when this grid
+    cannot be written in it faithfully (the plain exporter takes over)."""
+    fmt = kept.grid.format
+    if target == "ass":
+        return _render_ass(kept) if fmt == "ass" else None
+    if fmt == "ass":
+        return None
+    payloads = [
+        _source_payload(cue, fmt, target) if out.parts is None else _payload(cue, out, fmt, target)
+        for cue, out in zip(kept.grid.cues, kept.cues)
+    ]
+    if target == "srt":
+        return _render_srt(kept.grid, payloads)
+    return _render_vtt(kept.grid, payloads)
+
+
+def _render_srt(grid: CueGrid, payloads: list[str]) -> bytes:
+    blocks = []
+    for number, (cue, payload) in enumerate(zip(grid.cues, payloads), start=1):
+        ident = cue.ident if grid.format == "srt" and cue.ident.isdigit() else str(number)
+        extra = f" {cue.settings.strip()}" if grid.format == "srt" and cue.settings.strip() else ""
+        timing = f"{_srt_time(cue.start_ms)} --> {_srt_time(cue.end_ms)}{extra}"
+        if grid.format == "vtt" and "line:0" in cue.settings.split():
+            payload = "{\\an8}" + payload
+        blocks.append(f"{ident}\n{timing}\n{payload}".rstrip("\n"))
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+
+
+def _render_vtt(grid: CueGrid, payloads: list[str]) -> bytes:
+    blocks = [grid.header if grid.format == "vtt" else "WEBVTT"]
+    for cue, payload in zip(grid.cues, payloads):
+        blocks.extend(cue.before)
+        settings = cue.settings.strip()
+        if grid.format == "srt":
+            top = any(_TOP.match(mark.tag) for mark in cue.marks)
+            settings = "line:0" if top else ""
+        timing = f"{format_vtt(cue.start_ms)} --> {format_vtt(cue.end_ms)}"
+        if settings:
+            timing += " " + settings
+        ident = f"{cue.ident}\n" if cue.ident else ""
+        blocks.append(f"{ident}{timing}\n{payload}".rstrip("\n"))
+    blocks.extend(grid.after)
+    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+
+
+def _render_ass(kept: KeptCues) -> bytes:
+    import pysubs2
+
+    grid = kept.grid
+    if all(out.parts is None for out in kept.cues):
+        return grid.header.encode("utf-8")  # the source language: the script as it came
+    subs = pysubs2.SSAFile.from_string(grid.header)
+    for cue, out in zip(grid.cues, kept.cues):
+        if out.parts is not None:
+            subs.events[int(cue.ident)].text = _payload(cue, out, "ass", "ass")
+    return subs.to_string("ass").encode("utf-8")
