@@ -417,7 +417,10 @@ def export_project(
         project_written = write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
     keep_grid = project.subtitles is not None and not project.subtitles.relayout
-    source_track, source_kept = _track_for(project, source_language, profile_for(source_language), keep_grid)
+    # the source language of a subtitle source is the input's own cues, whatever the layout
+    source_track, source_kept = _track_for(
+        project, source_language, profile_for(source_language), project.subtitles is not None
+    )
     results: list[LanguageExport] = []
     for language in languages:
         _notify(progress, ProgressEvent(stem, "export", language))

@@ -50,6 +50,11 @@ def source_language(value: str | None, config: Config) -> str | None:
     return parse_languages(value, config)[0] if value else None
 
 
+def relayout(value: bool | None, config: Config) -> bool | None:
+    """--relayout/--keep-cues, else [run] relayout, else None (keep a subtitle source's cues)."""
+    return value if value is not None else config.get("relayout")
+
+
 def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
     """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
     from ..segment import SpeechRate, parse_rate_overrides

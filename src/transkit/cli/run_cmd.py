@@ -35,6 +35,11 @@ def register(app: typer.Typer) -> None:
         summary_json: Optional[Path] = typer.Option(
             None, "--summary-json", help="Also write the run summary (per file and language) as JSON."
         ),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh inside each sentence's cue times (default: keep the input's cues).",
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Translate transcripts and write subtitles and bilingual documents.
@@ -72,6 +77,7 @@ def register(app: typer.Typer) -> None:
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
+            relayout=opt.relayout(relayout, cfg),
         )
         settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)

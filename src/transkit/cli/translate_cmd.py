@@ -25,6 +25,11 @@ def register(app: typer.Typer) -> None:
         glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
         qa_report: Optional[Path] = typer.Option(None, "--qa-report", help="Write the QA flags per segment as JSON."),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh inside each sentence's cue times (default: keep the input's cues).",
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Translate a transcript; write the project JSON and SRT/VTT per language.
@@ -60,6 +65,7 @@ def register(app: typer.Typer) -> None:
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
+            relayout=opt.relayout(relayout, cfg),
         )
         with progress_view() as view:
             result = run_source(source, settings, view)

@@ -220,13 +220,30 @@ def _render_vtt(grid: CueGrid, payloads: list[str]) -> bytes:
 
 
 def _render_ass(kept: KeptCues) -> bytes:
-    import pysubs2
-
+    """The input script with only the text of translated events replaced, line by
+    line, so styles, comments and everything else stay byte for byte."""
     grid = kept.grid
-    if all(out.parts is None for out in kept.cues):
-        return grid.header.encode("utf-8")  # the source language: the script as it came
-    subs = pysubs2.SSAFile.from_string(grid.header)
-    for cue, out in zip(grid.cues, kept.cues):
-        if out.parts is not None:
-            subs.events[int(cue.ident)].text = _payload(cue, out, "ass", "ass")
-    return subs.to_string("ass").encode("utf-8")
+    texts = {
+        int(cue.ident): _payload(cue, out, "ass", "ass")
+        for cue, out in zip(grid.cues, kept.cues)
+        if out.parts is not None
+    }
+    lines = grid.header.split("\n")
+    section, fields, event = "", 10, -1
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped.lower()
+            continue
+        if section != "[events]":
+            continue
+        key, _, rest = line.partition(":")
+        if key.strip().lower() == "format":
+            fields = len(rest.split(","))
+        elif key.strip() in ("Dialogue", "Comment"):
+            event += 1
+            if event in texts:
+                values = rest.split(",", fields - 1)
+                if len(values) == fields:
+                    lines[number] = f"{key}:{','.join(values[:-1])},{texts[event]}"
+    return "\n".join(lines).encode("utf-8")
