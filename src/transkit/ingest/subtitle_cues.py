@@ -100,7 +100,7 @@ def cue_parts(text: str, marks: tuple[Mark, ...]) -> tuple[CuePart, ...]:
         if parts and not dash and voice_here is None:
             parts[-1] = CuePart(parts[-1].start, end, parts[-1].lead, parts[-1].speaker)
             continue
-        lead = text[begin : dash.end()] if dash else ""
+        lead = text[begin : begin + dash.end()] if dash else ""
         parts.append(CuePart(begin + len(lead), end, lead, voice))
     return tuple(parts)
 
