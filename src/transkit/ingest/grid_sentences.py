@@ -87,6 +87,13 @@ def _paragraphs(grid: CueGrid, units: list[_Unit]) -> list[list[_Unit]]:
     return groups
 
 
+def _title(path: str) -> str:
+    """The file name without suffix or trailing language code (``clip.en.srt`` -> clip)."""
+    if not path:
+        return "subtitles"
+    return re.sub(r"(?<=.)\.[a-z]{2}(?:[-_][A-Za-z]{2,4})?$", "", Path(path).stem)
+
+
 def transcript_from_grid(grid: CueGrid, path: str = "") -> tuple[Transcript, tuple[Segment, ...], CueGrid]:
     """The transcript, its timed sentences, and the grid with its ``pieces`` filled in."""
     from ..segment import split_sentences
@@ -100,7 +107,8 @@ def transcript_from_grid(grid: CueGrid, path: str = "") -> tuple[Transcript, tup
     pieces: list[Piece] = []
     for group in groups:
         speaker = group[0].speaker
-        speakers.setdefault(speaker, Speaker(speaker, speaker))
+        if speaker:  # a voice the file names; no speaker is made up for the others
+            speakers.setdefault(speaker, Speaker(speaker, speaker))
         starts, text = [], ""
         for unit in group:
             if text:
@@ -124,6 +132,6 @@ def transcript_from_grid(grid: CueGrid, path: str = "") -> tuple[Transcript, tup
             segments.append(
                 Segment(segment_id, index, speaker, text[start:end], begin_ms, end_ms, start, end, "subtitles")
             )
-    title = Path(path).stem if path else "subtitles"
+    title = _title(path)
     transcript = Transcript(Metadata(title=title), tuple(speakers.values()), tuple(paragraphs), path)
     return transcript, tuple(segments), replace(grid, pieces=tuple(pieces))
