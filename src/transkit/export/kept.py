@@ -246,4 +246,27 @@ def _render_ass(kept: KeptCues) -> bytes:
                 values = rest.split(",", fields - 1)
                 if len(values) == fields:
                     lines[number] = f"{key}:{','.join(values[:-1])},{texts[event]}"
+    if event + 1 != _event_count(grid.header):
+        return _render_ass_again(grid, texts)  # the lines did not match pysubs2's events one to one
     return "\n".join(lines).encode("utf-8")
+
+
+def _load_ass(text: str):
+    import warnings
+
+    import pysubs2
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pysubs2 warns of every field it defaults
+        return pysubs2.SSAFile.from_string(text, format_="ass" if "[V4+ Styles]" in text else None)
+
+
+def _event_count(text: str) -> int:
+    return len(_load_ass(text).events)
+
+
+def _render_ass_again(grid: CueGrid, texts: dict[int, str]) -> bytes:
+    subs = _load_ass(grid.header)
+    for index, text in texts.items():
+        subs.events[index].text = text
+    return subs.to_string("ass").encode("utf-8")

@@ -140,13 +140,13 @@ _VTT_EXAMPLE = "00:01:02.300 --> 00:01:04.000"
 def parse_vtt_grid(text: str, path: str = "") -> CueGrid:
     blocks = _blocks(text)
     header = "WEBVTT"
-    if blocks and _VTT_HEADER.match(blocks[0].lines[0]):
+    if blocks and _VTT_HEADER.match(blocks[0].lines[0]) and _ARROW not in blocks[0].lines[0]:
         first = blocks.pop(0)
         at = next((i for i, line in enumerate(first.lines) if _ARROW in line), None)
         if at is None:
             header = "\n".join(first.lines)
-        else:
-            header = "\n".join(first.lines[:1])
+        else:  # no blank line after the header: the cue starts on the next line
+            header = first.lines[0]
             blocks.insert(0, _Block(first.line + 1, first.lines[1:]))
     cues: list[SourceCue] = []
     pending: list[str] = []
@@ -173,11 +173,15 @@ def parse_vtt_grid(text: str, path: str = "") -> CueGrid:
 
 def parse_ass_grid(text: str, path: str = "") -> CueGrid:
     """Dialogue events of an ASS/SSA script as cues; the script itself is the header."""
+    import warnings
+
     import pysubs2
 
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     try:
-        subs = pysubs2.SSAFile.from_string(text, format_="ass" if "[V4+ Styles]" in text else None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pysubs2 warns of every field it defaults
+            subs = pysubs2.SSAFile.from_string(text, format_="ass" if "[V4+ Styles]" in text else None)
     except Exception as exc:  # pysubs2 raises many kinds for broken scripts
         raise InputError(f"not a readable ASS/SSA script: {str(exc)[:100]}", path=path, hint="open it in a subtitle editor and save it again") from None
     cues: list[SourceCue] = []
