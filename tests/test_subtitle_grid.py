@@ -224,3 +224,16 @@ def test_lenient_srt_without_numbers_gets_its_place_number(tmp_path):
     text, _ = _translated(path, {0: "Um.", 1: "Dois."}, "srt")
     assert text == "1\n00:00:01,000 --> 00:00:02,000\nUm.\n\n2\n00:00:03,000 --> 00:00:04,000\nDois.\n"
     assert parse_vtt_grid("WEBVTT\n\n00:01.000 --> 00:02.000\nx\n").cues[0].start_ms == 1000
+
+
+def test_a_tag_around_a_clause_goes_to_the_same_clause_of_the_translation(tmp_path):
+    path = tmp_path / "clause.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\n<i>Wait,</i> where are you going?\n")
+    text, _ = _translated(path, {0: "Espere, aonde você vai?"}, "srt")
+    assert "<i>Espere,</i> aonde você vai?" in text
+    # a translation with another number of clauses: the tag wraps the whole cue
+    text, _ = _translated(path, {0: "Aonde você vai?"}, "srt")
+    assert "<i>Aonde você vai?</i>" in text
+    path.write_text("1\n00:00:01,000 --> 00:00:04,000\nWait, <i>where are you going?</i>\n")
+    text, _ = _translated(path, {0: "Espere, aonde você vai?"}, "srt")
+    assert "Espere, <i>aonde você vai?</i>" in text

@@ -11,6 +11,8 @@ them. A translated cue gets the input's markup back (``compose``):
   tag after it closes it;
 - a tag inside the text that stands where a sentence of the cue starts (or, for
   a closing tag, ends) goes to where that sentence's translation starts (ends);
+  one at a clause boundary (after ``,`` ``;`` ``:``) goes to the same clause
+  boundary of the translation when both have as many clauses;
 - any other opening or closing tag goes to the start or end of the part (the
   whole part is wrapped); an override without a partner (an ASS ``{\\k20}``,
   a WebVTT timestamp) goes to the word at the same share of the text.
@@ -97,7 +99,8 @@ def _anchor(cue: SourceCue, placed: list[_Placed], at: int, kind: str, text: str
         for (_, end), (_, out_end) in zip(where.sources, where.fragments):
             if end <= at and _blank(cue.text[end:at]):
                 return out_end
-        return where.end
+        clause = _at_clause(cue.text, where, at, text, closing=True)
+        return where.end if clause is None else clause
     before = [j for j, part in enumerate(parts) if at < part.end]
     if not before:
         return placed[-1].end
@@ -109,12 +112,45 @@ def _anchor(cue: SourceCue, placed: list[_Placed], at: int, kind: str, text: str
     for (start, _), (out_start, _) in zip(where.sources, where.fragments):
         if start >= at and _blank(cue.text[at:start]):
             return out_start
+    clause = _at_clause(cue.text, where, at, text, closing=False)
+    if clause is not None:
+        return clause
     if kind == "open":
         return where.start
     share = (at - part.start) / max(1, part.end - part.start)
     target = where.start + round(share * (where.end - where.start))
     starts = [where.start] + [i + 1 for i in range(where.start, where.end) if text[i] in " \n"]
     return min(starts, key=lambda s: (abs(s - target), s))
+
+
+_CLAUSE_MARKS = ",;:"
+
+
+def _clause_ends(text: str, start: int, end: int) -> list[int]:
+    """Offsets just after each clause mark (``,`` ``;`` ``:`` before a space) in ``text[start:end]``."""
+    return [i + 1 for i in range(start, end - 1) if text[i] in _CLAUSE_MARKS and text[i + 1].isspace()]
+
+
+def _at_clause(source: str, where: _Placed, at: int, text: str, *, closing: bool) -> int | None:
+    """Where a tag at a clause boundary inside a sentence goes: to the same clause
+    boundary of the translation, when both have the same number of clauses."""
+    for (start, end), (out_start, out_end) in zip(where.sources, where.fragments):
+        if not start < at < end:
+            continue
+        ends = _clause_ends(source, start, end)
+        out_ends = _clause_ends(text, out_start, out_end)
+        if len(ends) != len(out_ends):
+            return None
+        for k, boundary in enumerate(ends):
+            if closing and _blank(source[boundary:at]) and boundary <= at:
+                return out_ends[k]
+            if not closing and boundary <= at and _blank(source[boundary:at]):
+                position = out_ends[k]
+                while position < out_end and text[position] in " \n":
+                    position += 1
+                return position
+        return None
+    return None
 
 
 def _payload(cue: SourceCue, out: CueOut, fmt: str, target: str) -> str:
