@@ -237,3 +237,13 @@ def test_a_tag_around_a_clause_goes_to_the_same_clause_of_the_translation(tmp_pa
     path.write_text("1\n00:00:01,000 --> 00:00:04,000\nWait, <i>where are you going?</i>\n")
     text, _ = _translated(path, {0: "Espere, aonde você vai?"}, "srt")
     assert "Espere, <i>aonde você vai?</i>" in text
+
+
+def test_cues_shown_at_the_same_time_are_separate_texts(tmp_path):
+    path = tmp_path / "signs.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n{\\an8}This text should be at the top\n\n"
+        "2\n00:00:01,000 --> 00:00:03,000\n{\\an2}this one at the bottom\n"
+    )
+    _, segments, _ = transcript_from_grid(read_cue_grid(path))
+    assert [s.text for s in segments] == ["This text should be at the top", "this one at the bottom"]

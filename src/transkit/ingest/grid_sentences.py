@@ -2,7 +2,8 @@
 
 The parts of the cues (``CuePart``) are joined into paragraphs as
 ``from_subtitles`` does (a new paragraph after a pause of ``PARAGRAPH_GAP_MS``,
-a change of voice, or a sentence end once the paragraph is long); the part of a
+a change of voice, a cue shown at the same time as the one before, or a
+sentence end once the paragraph is long); the part of a
 dialogue or multi-voice cue is a paragraph of its own, so each line is
 translated on its own. Each sentence becomes a ``Segment`` timed from the first
 cue it starts in to the end of the last cue it ends in (no interpolation), and
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..model import CueGrid, Metadata, Paragraph, Piece, Segment, Speaker, Transcript
+from ..model import CueGrid, Metadata, Paragraph, Piece, Segment, SourceCue, Speaker, Transcript
 
 PARAGRAPH_GAP_MS = 2000
 PARAGRAPH_MAX_CHARS = 2000  # see from_subtitles: sentence splitting grows with the square of a paragraph
@@ -70,6 +71,14 @@ def _units(grid: CueGrid) -> list[_Unit]:
     return units
 
 
+def _simultaneous(first: SourceCue, second: SourceCue) -> bool:
+    """Cues shown together for most of the shorter one's time (two texts in two
+    places of the screen) are separate texts, not one sentence going on."""
+    overlap = min(first.end_ms, second.end_ms) - max(first.start_ms, second.start_ms)
+    shorter = min(first.end_ms - first.start_ms, second.end_ms - second.start_ms)
+    return overlap > 0 and 2 * overlap >= shorter
+
+
 def _paragraphs(grid: CueGrid, units: list[_Unit]) -> list[list[_Unit]]:
     groups: list[list[_Unit]] = []
     length = 0
@@ -78,7 +87,13 @@ def _paragraphs(grid: CueGrid, units: list[_Unit]) -> list[list[_Unit]]:
             last = groups[-1][-1]
             gap = grid.cues[unit.cue].start_ms - grid.cues[last.cue].end_ms
             full = length >= PARAGRAPH_MAX_CHARS and _SENTENCE_END.search(last.text)
-            if not last.alone and gap < PARAGRAPH_GAP_MS and unit.speaker == last.speaker and not full:
+            if (
+                not last.alone
+                and gap < PARAGRAPH_GAP_MS
+                and unit.speaker == last.speaker
+                and not full
+                and not _simultaneous(grid.cues[last.cue], grid.cues[unit.cue])
+            ):
                 groups[-1].append(unit)
                 length += len(unit.text) + 1
                 continue
