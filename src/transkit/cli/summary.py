@@ -13,7 +13,7 @@ from ..pipeline import RunResult
 def print_run_summary(results: Sequence[RunResult]) -> None:
     console = Console(width=120)
     table = Table(title="transkit run", show_lines=False)
-    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
+    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
         name = result.source.rsplit("/", 1)[-1]
@@ -26,8 +26,8 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
                 str(lang.cues),
                 str(lang.translated),
                 str(lang.qa_flags),
-                str(lang.check_errors),
-                str(lang.check_warnings),
+                _checked(lang.checks, "srt"),
+                _checked(lang.checks, "vtt"),
             )
             name = ""
     console.print(table)
@@ -39,3 +39,11 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
             stages[stage] = stages.get(stage, 0.0) + seconds
     timing = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items())
     console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
+
+
+def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
+    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
+    for name, errors, warnings in checks:
+        if name == fmt:
+            return f"{errors} E, {warnings} W"
+    return "-"
