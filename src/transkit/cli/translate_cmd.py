@@ -32,7 +32,8 @@ def register(app: typer.Typer) -> None:
         ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
-        """Translate a transcript; write the project JSON and SRT/VTT per language.
+        """Translate a transcript; write the project JSON and SRT/VTT per language
+        (and ASS for an ASS/SSA source).
 
         Sentences are translated whole, in batches, and cached in the translation
         memory, so a re-run translates nothing twice.
@@ -59,7 +60,8 @@ def register(app: typer.Typer) -> None:
         settings = RunSettings(
             languages=languages,
             out_dir=out,
-            formats=("srt", "vtt"),
+            # an ASS/SSA source is written as ASS too (its styles and events kept)
+            formats=("srt", "vtt", "ass") if source.suffix.lower() in (".ass", ".ssa") else ("srt", "vtt"),
             engine=engine or cfg.get("engine", "auto"),
             translate_options=opt.translate_options(beam, cfg),
             glossary=opt.glossary_path(glossary, cfg),

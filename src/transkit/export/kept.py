@@ -57,6 +57,8 @@ def _kind(tag: str, fmt: str) -> str:
         return "free"
     if tag.startswith("</"):
         return "close"
+    if tag[1:2].isdigit():
+        return "time"
     return "open" if tag[1:2].isalpha() else "free"
 
 
@@ -118,8 +120,14 @@ def _anchor(cue: SourceCue, placed: list[_Placed], at: int, kind: str, text: str
     if kind == "open":
         return where.start
     share = (at - part.start) / max(1, part.end - part.start)
-    target = where.start + round(share * (where.end - where.start))
-    starts = [where.start] + [i + 1 for i in range(where.start, where.end) if text[i] in " \n"]
+    end = where.end
+    if kind == "time":
+        # WebVTT timestamps stay on one line, as in the input: some readers
+        # (pysubs2) take any line holding exactly two times for a timing line
+        first_break = text.find("\n", where.start, where.end)
+        end = where.end if first_break < 0 else first_break
+    target = where.start + round(share * (end - where.start))
+    starts = [where.start] + [i + 1 for i in range(where.start, end) if text[i] == " "]
     return min(starts, key=lambda s: (abs(s - target), s))
 
 
