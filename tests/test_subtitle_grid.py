@@ -247,3 +247,36 @@ def test_cues_shown_at_the_same_time_are_separate_texts(tmp_path):
     )
     _, segments, _ = transcript_from_grid(read_cue_grid(path))
     assert [s.text for s in segments] == ["This text should be at the top", "this one at the bottom"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["subtitles"]["pieces"][0].update(cue=99),
+        lambda d: d["subtitles"]["pieces"][0].update(end=10**6),
+        lambda d: d["subtitles"]["cues"][0]["marks"][0].update(at=-1),
+        lambda d: d["subtitles"]["cues"][0].update(start_ms="soon"),
+        lambda d: d["subtitles"].update(format="sub"),
+    ],
+)
+def test_a_damaged_grid_in_a_project_file_is_a_clear_input_error(damage):
+    from transkit.errors import InputError
+
+    data = project_to_dict(prepare_project(FIXTURES / "voices.en.vtt"))
+    damage(data)
+    with pytest.raises(InputError, match="malformed project file"):
+        project_from_dict(data, "x.project.json")
+
+
+def test_relayout_in_the_config_file(tmp_path):
+    from transkit.cli.options import relayout
+    from transkit.config import load_config
+    from transkit.errors import UsageError
+
+    config = tmp_path / "transkit.toml"
+    config.write_text("[run]\nrelayout = true\n")
+    assert relayout(None, load_config(config)) is True
+    assert relayout(False, load_config(config)) is False  # --keep-cues wins
+    config.write_text('[run]\nrelayout = "yes"\n')
+    with pytest.raises(UsageError, match="relayout must be true or false"):
+        load_config(config)

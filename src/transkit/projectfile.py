@@ -117,7 +117,7 @@ def _grid(data: Any) -> CueGrid | None:
         values["parts"] = tuple(_build(CuePart, p) for p in cue.get("parts", ()))
         values["before"] = tuple(cue.get("before", ()))
         cues.append(SourceCue(**values))
-    return CueGrid(
+    grid = CueGrid(
         format=data["format"],
         cues=tuple(cues),
         pieces=tuple(_build(Piece, p) for p in data.get("pieces", ())),
@@ -125,6 +125,26 @@ def _grid(data: Any) -> CueGrid | None:
         after=tuple(data.get("after", ())),
         relayout=data.get("relayout", False),
     )
+    _check_types(grid, "subtitles")
+    _check_grid(grid)
+    return grid
+
+
+def _check_grid(grid: CueGrid) -> None:
+    """Every offset and index of the grid points inside what it refers to."""
+    for number, cue in enumerate(grid.cues):
+        size = len(cue.text)
+        if any(not 0 <= mark.at <= size for mark in cue.marks):
+            raise ValueError(f"subtitles cue {number} has markup outside its text")
+        if any(not 0 <= part.start <= part.end <= size for part in cue.parts):
+            raise ValueError(f"subtitles cue {number} has a part outside its text")
+        if grid.format == "ass" and not cue.ident.isdigit():
+            raise ValueError(f"subtitles cue {number} has no event number")
+    for piece in grid.pieces:
+        if not 0 <= piece.cue < len(grid.cues) or not 0 <= piece.part < len(grid.cues[piece.cue].parts):
+            raise ValueError(f"subtitles piece of segment {piece.segment_id} points at no cue")
+        if not 0 <= piece.start <= piece.end <= len(grid.cues[piece.cue].text):
+            raise ValueError(f"subtitles piece of segment {piece.segment_id} lies outside its cue")
 
 
 _REWRITE_HINT = "write it again with transkit segment/translate, or fix the value"
