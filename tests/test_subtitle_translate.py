@@ -133,3 +133,9 @@ def test_export_from_the_project_file_gives_the_same_subtitles(translate, tmp_pa
     assert result.exit_code == 0, result.output
     for name in ("pt/voices.pt.vtt", "en/voices.en.vtt", "pt/voices.pt.srt"):
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    relaid = tmp_path / "relaid"
+    result = CliRunner().invoke(app, ["export", str(out / "voices.project.json"), "-o", str(relaid), "--relayout"])
+    assert result.exit_code == 0, result.output
+    assert (relaid / "en" / "voices.en.vtt").read_bytes() == (out / "en" / "voices.en.vtt").read_bytes()
+    relaid_text = (relaid / "pt" / "voices.pt.vtt").read_text(encoding="utf-8")
+    assert "REGION" not in relaid_text and "region:top" not in relaid_text  # laid out afresh

@@ -410,17 +410,22 @@ def export_project(
     save: bool = False,
     audio: Path | None = None,
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
 
     ``flat`` puts every file straight into ``out_dir`` instead of one folder per
     language; ``save`` writes the project JSON beside them. Bilingual formats are
-    written for target languages only.
+    written for target languages only. ``relayout`` (subtitle sources) lays the
+    translations out afresh (True) or keeps the input's cues (False); None: as
+    the project says.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
 
+    if project.subtitles is not None and relayout is not None:
+        project = replace(project, subtitles=replace(project.subtitles, relayout=relayout))
     source_language = project.transcript.meta.language
     formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
     exporters = [get_exporter(fmt) for fmt in formats]
@@ -506,6 +511,7 @@ def segment_source(
     formats: Sequence[str] = ("srt", "vtt"),
     audio: Path | None = None,
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> ExportResult:
     """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
     project = prepare_project(source, speech_rate=speech_rate, audio=audio, progress=progress)
@@ -543,6 +549,7 @@ def run_source(
         progress=progress,
     )
     if project.subtitles is not None and settings.relayout is not None:
+        # recorded in the project file, so a later `transkit export` lays out the same way
         project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
