@@ -280,3 +280,12 @@ def test_relayout_in_the_config_file(tmp_path):
     config.write_text('[run]\nrelayout = "yes"\n')
     with pytest.raises(UsageError, match="relayout must be true or false"):
         load_config(config)
+
+
+def test_a_ruby_annotation_is_markup_not_text(tmp_path):
+    path = tmp_path / "ruby.vtt"
+    path.write_text("WEBVTT\n\n00:01.000 --> 00:03.000\n<ruby>Tokyo<rt>toh-kyoh</rt></ruby> is big.\n")
+    grid = read_cue_grid(path)
+    assert grid.cues[0].text == "Tokyo is big." and "<rt>toh-kyoh</rt>" in [m.tag for m in grid.cues[0].marks]
+    text, _ = _translated(path, {0: "Tóquio é grande."}, "vtt")
+    assert "<ruby>Tóquio é grande.<rt>toh-kyoh</rt></ruby>" in text

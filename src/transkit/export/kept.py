@@ -55,8 +55,8 @@ class _Placed:
 def _kind(tag: str, fmt: str) -> str:
     if fmt == "ass" or not tag.startswith("<"):
         return "free"
-    if tag.startswith("</"):
-        return "close"
+    if tag.startswith("</") or tag.startswith("<rt"):
+        return "close"  # a ruby annotation follows the text it annotates
     if tag[1:2].isdigit():
         return "time"
     return "open" if tag[1:2].isalpha() else "free"

@@ -9,8 +9,8 @@ display text (``Mark``: the tag verbatim and where in the text it stood).
 Markup, by format:
 - SRT: anything shaped like a tag (``<i>``, ``<font color="red">``, ``<sub>``)
   and ASS override blocks (``{\\an8}``); other text stays text.
-- WebVTT: every ``<...>`` (the format has no other use for ``<``); entities in
-  the text are decoded.
+- WebVTT: every ``<...>`` (the format has no other use for ``<``), and a ruby
+  annotation ``<rt>...</rt>`` whole; entities in the text are decoded.
 - ASS/SSA (through pysubs2): override blocks ``{...}``; ``\\N``/``\\n`` are line
   breaks, ``\\h`` a space. Comment events are not cues; they stay in the script.
 
@@ -34,7 +34,8 @@ from .subtitles import _ARROW, _VTT_HEADER, _Block, _blocks, _cue_blocks, _is_vt
 SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".ass", ".ssa")
 
 _SRT_MARKUP = re.compile(r"<[A-Za-z/][^<>\n]*>|\{\\[^}\n]*\}")
-_VTT_MARKUP = re.compile(r"<[^>\n]*>?")
+# a ruby annotation (<rt>kan</rt>) is markup as a whole: how to read the text, not text to translate
+_VTT_MARKUP = re.compile(r"<rt(?:\.[^>\n]*)?>[^<\n]*</rt>|<[^>\n]*>?")
 _DASH = re.compile(r"[-‐–—―]\s*(?=[^\s\d])")
 _VOICE = re.compile(r"^<v(?:\.[^\s>]*)?(?:\s+([^>]*))?>$")
 _ASS_MARKUP = re.compile(r"\{[^}]*\}|\\[Nnh]")
