@@ -289,3 +289,11 @@ def test_a_ruby_annotation_is_markup_not_text(tmp_path):
     assert grid.cues[0].text == "Tokyo is big." and "<rt>toh-kyoh</rt>" in [m.tag for m in grid.cues[0].marks]
     text, _ = _translated(path, {0: "Tóquio é grande."}, "vtt")
     assert "<ruby>Tóquio é grande.<rt>toh-kyoh</rt></ruby>" in text
+
+
+def test_a_language_without_spaces_is_cut_between_characters():
+    text = "我们等了又等，然后他终于向我们所有人问好。"
+    pieces = distribute_words(text, [12, 10, 44], "zh")
+    assert len(pieces) == 3 and ELLIPSIS not in pieces and "".join(pieces) == text
+    assert pieces[1].endswith("，") or pieces[0].endswith("，")  # the cut after the comma is the cheap one
+    assert distribute_words("NATO 是一个防御联盟。", [5, 5], "zh")[0].startswith("NATO")

@@ -21,13 +21,14 @@ reached (zero length, no text) are kept as the file has them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .linebreak import FORBIDDEN, break_lines, gap_costs, words_of
 from .model import Cue, CueGrid, Segment, Track
 from .profiles import StyleProfile
-from .typography import apply_typography
+from .typography import apply_typography, base_language
 
 ELLIPSIS = "…"
 _BALANCE = 1.0  # cost per character away from the source's share
@@ -45,23 +46,22 @@ def distribute_words(
     count = len(shares)
     if count == 0:
         return []
-    words = words_of(text)
+    words, joiner, gaps = _tokens(text, language)
     if count == 1:
-        return [" ".join(words) or ELLIPSIS]
+        return [joiner.join(words).strip() or ELLIPSIS]
     if len(words) < count:
-        return _too_few_words(words, shares)
+        return _too_few_words([w.strip() for w in words], shares)
     n = len(words)
     prefix = [0]
     for word in words:
         prefix.append(prefix[-1] + len(word))
     total_share = sum(max(s, 1) for s in shares)
-    total = prefix[n] + n - 1
+    total = prefix[n] + (n - 1) * len(joiner)
     targets = [max(s, 1) / total_share * total for s in shares]
     caps = list(capacities) if capacities is not None else [10**9] * count
-    gaps = gap_costs(words, language)
 
     def length(a: int, b: int) -> int:
-        return prefix[b] - prefix[a] + (b - a - 1)
+        return prefix[b] - prefix[a] + (b - a - 1) * len(joiner)
 
     inf = float("inf")
     best = [[inf] * (n + 1) for _ in range(count + 1)]
@@ -87,7 +87,29 @@ def distribute_words(
     for piece in range(count, 0, -1):
         bounds.append(back[piece][bounds[-1]])
     bounds.reverse()
-    return [" ".join(words[a:b]) for a, b in zip(bounds, bounds[1:])]
+    return [joiner.join(words[a:b]).strip() for a, b in zip(bounds, bounds[1:])]
+
+
+# Scripts written without spaces between words: a translation into them is cut
+# between characters (a run of Latin letters or digits stays whole), cheapest
+# after punctuation.
+_UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+_UNSPACED_TOKEN = re.compile(r"\s*(?:[0-9A-Za-zÀ-ɏ'’.-]+|\S)")
+_FULL_STOPS = "。！？!?….．"
+_PAUSES = "，、；：,;:）」』)"
+
+
+def _tokens(text: str, language: str) -> tuple[list[str], str, tuple[float, ...]]:
+    """The units a translation may be cut between, what joins them, and the cost of each cut."""
+    if base_language(language) not in _UNSPACED:
+        words = words_of(text)
+        return words, " ", gap_costs(words, language)
+    tokens = _UNSPACED_TOKEN.findall(text.strip())
+    costs = tuple(
+        0.0 if token.rstrip()[-1:] in _FULL_STOPS else 1.0 if token.rstrip()[-1:] in _PAUSES else 10.0
+        for token in tokens[:-1]
+    )
+    return tokens, "", costs
 
 
 def _too_few_words(words: list[str], shares: Sequence[int]) -> list[str]:
