@@ -34,6 +34,7 @@ ELLIPSIS = "…"
 _BALANCE = 1.0  # cost per character away from the source's share
 _OVERFLOW = 8.0  # cost per character beyond the cue's room
 _WINDOW = 80  # the most words one piece is given
+_SLACK = 6  # characters of a cue's room kept free per line break (breaks rarely fall at the exact middle)
 
 
 def distribute_words(
@@ -182,7 +183,8 @@ def kept_cues(
             part = cue.parts[piece.part]
             part_chars = _chars(cue.text[part.start : part.end]) or 1
             shares.append(source)
-            room = profile.max_chars_per_line * _lines_per_part(len(cue.parts), profile)
+            lines = _lines_per_part(len(cue.parts), profile)
+            room = profile.max_chars_per_line * lines - _SLACK * (lines - 1)
             caps.append(max(1, round(room * source / part_chars)))
         for index, words in zip(indices, distribute_words(translated, shares, language, caps)):
             piece_text[index] = words
