@@ -303,8 +303,16 @@ def test_messy_srt_translates(test_models_dir, monkeypatch):
     Path("messy.srt").write_text(MESSY_SRT, encoding="utf-8")
     result = cli("translate", "messy.srt", "--to", "pt", "-o", "out", "--no-cache")
     assert result.exit_code == 0, result.output
-    srt = Path("out/pt/messy.pt.srt").read_text(encoding="utf-8")
-    assert "<i>" not in srt and "<font" not in srt and "{\\an8}" not in srt
+    import srt as srtlib
+
+    text = Path("out/pt/messy.pt.srt").read_text(encoding="utf-8")
+    cues = list(srtlib.parse(text))
+    # the cue grid is kept (the number-less cue numbered in its place), and so are the tags
+    assert [(c.index, c.start.total_seconds(), c.end.total_seconds()) for c in cues] == [
+        (1, 1.0, 2.5), (2, 3.0, 4.0), (3, 5.0, 6.0), (4, 6.5, 8.0)
+    ]
+    assert cues[0].content.startswith("<i>") and cues[0].content.endswith("</i>")
+    assert '<font color="#ff0000">' in cues[2].content and cues[3].content.startswith("{\\an8}<b>")
 
 
 # --------------------------------------------------------------------------- transkit check: not a subtitle file

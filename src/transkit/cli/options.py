@@ -72,6 +72,11 @@ def text_encoding(value: str | None) -> str | None:
         raise UsageError(f"unknown encoding: {value!r}", hint="use a name such as utf-8, cp1252, cp1250, gbk, shift_jis") from None
 
 
+def relayout(value: bool | None, config: Config) -> bool | None:
+    """--relayout/--keep-cues, else [run] relayout, else None (keep a subtitle source's cues)."""
+    return value if value is not None else config.get("relayout")
+
+
 def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
     """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
     from ..segment import SpeechRate, parse_rate_overrides

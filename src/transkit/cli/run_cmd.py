@@ -37,6 +37,11 @@ def register(app: typer.Typer) -> None:
             None, "--summary-json", help="Also write the run summary (per file and language) as JSON."
         ),
         encoding: Optional[str] = encoding_option(),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh inside each sentence's cue times (default: keep the input's cues).",
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Translate transcripts and write subtitles and bilingual documents.
@@ -75,6 +80,7 @@ def register(app: typer.Typer) -> None:
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
             encoding=opt.text_encoding(encoding),
+            relayout=opt.relayout(relayout, cfg),
         )
         settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)

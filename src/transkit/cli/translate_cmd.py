@@ -27,9 +27,15 @@ def register(app: typer.Typer) -> None:
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
         qa_report: Optional[Path] = typer.Option(None, "--qa-report", help="Write the QA flags per segment as JSON."),
         encoding: Optional[str] = encoding_option(),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh inside each sentence's cue times (default: keep the input's cues).",
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
-        """Translate a transcript; write the project JSON and SRT/VTT per language.
+        """Translate a transcript; write the project JSON and SRT/VTT per language
+        (and ASS for an ASS/SSA source).
 
         Sentences are translated whole, in batches, and cached in the translation
         memory, so a re-run translates nothing twice.
@@ -56,13 +62,15 @@ def register(app: typer.Typer) -> None:
         settings = RunSettings(
             languages=languages,
             out_dir=out,
-            formats=("srt", "vtt"),
+            # an ASS/SSA source is written as ASS too (its styles and events kept)
+            formats=("srt", "vtt", "ass") if source.suffix.lower() in (".ass", ".ssa") else ("srt", "vtt"),
             engine=engine or cfg.get("engine", "auto"),
             translate_options=opt.translate_options(beam, cfg),
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
             encoding=opt.text_encoding(encoding),
+            relayout=opt.relayout(relayout, cfg),
         )
         with progress_view() as view:
             result = run_source(source, settings, view)
