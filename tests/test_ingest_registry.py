@@ -39,18 +39,18 @@ def test_suffixes_are_matched_without_case(tmp_path, name):
 def test_a_new_reader_is_one_registration(tmp_path, readers):
     calls = []
 
-    def read_shouting(path):
+    def read_shouting(path, encoding):
         calls.append(path)
-        text = path.read_text(encoding="utf-8").lower()
+        text = path.read_text(encoding=encoding or "utf-8").replace("!!", ".")
         meta = Metadata(title=path.stem, language="en")
         return SourceText(Transcript(meta, (), (Paragraph(0, "speech", text, "S"),)), states_language=False)
 
     register_reader(".SHOUT", read_shouting)
     source = tmp_path / "note.shout"
-    source.write_text("NATO IS A DEFENSIVE ALLIANCE. WE PROTECT OUR ALLIES.", encoding="utf-8")
+    source.write_text("NATO is a defensive alliance!! We protect our allies!!", encoding="utf-8")
     project = prepare_project(source, RunSettings(source_language="de"))
     assert calls == [source]
-    assert [s.text for s in project.segments] == ["nato is a defensive alliance.", "we protect our allies."]
+    assert [s.text for s in project.segments] == ["NATO is a defensive alliance.", "We protect our allies."]
     assert project.transcript.meta.language == "de"  # the file cannot say: --from decides
     assert project.transcript.source_path == "note.shout"
     assert dict(project.timing)["wpm"]  # timed from the speech rate
@@ -66,11 +66,11 @@ def test_a_reader_named_by_module_is_imported_on_first_use(tmp_path, readers):
 def test_the_source_format_is_the_default_and_keeps_its_language(tmp_path):
     other = tmp_path / "interview.transcript"
     other.write_bytes(INTERVIEW.read_bytes())
-    settings = RunSettings(source_language="de")
-    prepared = prepare(other, settings)
+    prepared = prepare(other)
     assert prepared.alignment is None
-    assert prepared.project.transcript.meta.language == "en"  # the header wins over --from
+    assert prepared.project.transcript.meta.language == "en"  # the header's
     assert prepared.project.segments == prepare_project(INTERVIEW).segments
+    assert prepare_project(other, RunSettings(source_language="de")).transcript.meta.language == "de"  # --from wins
 
 
 def test_size_limit_applies_per_reader(tmp_path, readers, monkeypatch):

@@ -25,6 +25,7 @@ from pathlib import Path
 from distributed import WorkerPlugin, get_worker
 
 from .errors import TranskitError
+from .fsio import atomic_write_bytes
 from .pipeline import RenderedSource, open_translators, render_source
 from .runs import ProgressEvent, RunSettings
 from .translate.memory import CarriedMemory
@@ -97,11 +98,10 @@ def run_file_task(task: FileTask, settings: RunSettings) -> FileAnswer:
     folder = tempfile.mkdtemp(prefix="transkit-task-")
     try:
         source = Path(folder) / task.filename
-        source.write_bytes(task.data)
+        atomic_write_bytes(source, task.data)
         if task.glossary is not None:
             glossary = Path(folder) / "glossary" / task.glossary[0]
-            glossary.parent.mkdir()
-            glossary.write_bytes(task.glossary[1])
+            atomic_write_bytes(glossary, task.glossary[1])
             settings = replace(settings, glossary=glossary)
         memory = CarriedMemory(task.rows) if settings.use_memory else None
         try:

@@ -11,6 +11,7 @@ the file; the file wins over built-in defaults. Example::
     glossary = "glossary.csv"
     beam_size = 4
     jobs = 2
+    relayout = false
     # scheduler = "tcp://10.0.0.5:8786"   # run on a Dask cluster (transkit[cluster])
 
     [profiles]
@@ -35,7 +36,9 @@ from .fsio import read_text_file
 
 CONFIG_NAME = "transkit.toml"
 
-_RUN_KEYS = {"to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type", "scheduler"}
+_RUN_KEYS = {
+    "to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type", "relayout", "scheduler",
+}
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,8 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             raise UsageError(
                 f"[run] {key} must be a whole number of at least 1, not {value!r}", path=path, hint=f"write {key} = 2"
             )
+    if "relayout" in run and not isinstance(run["relayout"], bool):
+        raise UsageError(f"[run] relayout must be true or false, not {run['relayout']!r}", path=path, hint="write relayout = true")
     if "scheduler" in run:
         run["scheduler"] = scheduler_address(run["scheduler"], path)
     profiles = _table(data, "profiles", path)

@@ -46,16 +46,26 @@ def prepare(source: Path, settings: RunSettings = RunSettings(), progress: Progr
     aligned to ``settings.audio``); the project and, if aligned, the aligner's report.
 
     ``source`` is read by the reader its suffix names (``transkit.ingest.registry``:
-    the source format .md, a project JSON, SRT/VTT subtitles whose cue times are
-    kept, plain text .txt...). ``settings.source_language`` says what language the
-    source is in where the file cannot (plain text, subtitles: English unless
-    told); a transcript's own header wins over it.
+    the source format .md, a project JSON, subtitle files whose cue grid is kept,
+    plain text .txt...). ``settings.source_language`` (--from) says what language
+    the source is in; without it, plain text and subtitles get the language
+    identified from their text, and a transcript's header is kept (a notice says
+    when the text disagrees). ``settings.encoding`` forces the text encoding;
+    without it a guessed one is said in a notice.
     """
-    from .ingest.registry import read_source
+    from .ingest.registry import read_source, reader_entry
 
     name = str(source)
     notify(progress, ProgressEvent(name, "ingest"))
-    read = read_source(source)
+    entry = reader_entry(source)
+    encoding = settings.encoding
+    if entry.text:
+        if entry.size_limit:
+            from .ingest.registry import _refuse_huge_source
+
+            _refuse_huge_source(source)  # before the encoding is detected on its bytes
+        encoding = _source_encoding(source, encoding, progress)
+    read = read_source(source, encoding)
     if read.project is not None and settings.audio is None:
         return Prepared(read.project)
     transcript, segments, timing = read.transcript, read.segments, read.timing
@@ -68,8 +78,15 @@ def prepare(source: Path, settings: RunSettings = RunSettings(), progress: Progr
         timing = rate.as_pairs()
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if settings.source_language and not read.states_language:
-        transcript = replace(transcript, meta=replace(transcript.meta, language=settings.source_language))
+    if read.project is None:
+        from .ingest.language import choose_language
+
+        spoken = " ".join(p.text for p in transcript.paragraphs if p.kind == "speech")
+        declared = transcript.meta.language if read.states_language else None
+        chosen, notice = choose_language(spoken, declared=declared, forced=settings.source_language)
+        if notice:
+            notify(progress, ProgressEvent(name, "notice", message=notice))
+        transcript = replace(transcript, meta=replace(transcript.meta, language=chosen))
     report = None
     if settings.audio is not None:
         from .align import align_transcript
@@ -80,7 +97,21 @@ def prepare(source: Path, settings: RunSettings = RunSettings(), progress: Progr
         aligned = align_transcript(transcript, segments, settings.audio, progress=on_align, options=settings.align)
         segments, report = tuple(aligned.segments), aligned.report
         timing = (("method", "aligned"), ("audio", Path(settings.audio).name))
-    return Prepared(Project(transcript=transcript, segments=tuple(segments), timing=timing or ()), report)
+    project = Project(transcript=transcript, segments=tuple(segments), timing=timing or (), subtitles=read.grid)
+    return Prepared(project, report)
+
+
+def _source_encoding(source: Path, encoding: str | None, progress: Progress | None) -> str | None:
+    """The encoding to read ``source`` in: ``encoding`` if given, else the detected
+    one; a guess that was not certain is said in a notice."""
+    from .fsio import read_decoded
+
+    decoded = read_decoded(source, "source", encoding)
+    if not decoded.confident:
+        notify(progress, ProgressEvent(str(source), "notice", message=(
+            f"text encoding guessed as {decoded.encoding} - give --encoding if the text looks wrong"
+        )))
+    return decoded.encoding
 
 
 def prepare_project(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> Project:
@@ -190,6 +221,26 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
     return layout_track(shown, language, profile, texts=texts, typography=texts is not None)
 
 
+def _track_for(project: Project, language: str, profile: StyleProfile, keep_grid: bool) -> tuple[Track, object | None]:
+    """The cues of one language, and for a subtitle source whose grid is kept,
+    what the SRT/VTT/ASS writers need to write the input's own cues."""
+    if not keep_grid:
+        return build_track(project, language, profile), None
+    from .distribute import kept_cues, kept_track
+    from .export.kept import KeptCues
+
+    grid = project.subtitles
+    assert grid is not None
+    texts = None
+    if language != project.transcript.meta.language:
+        result = project.language(language)
+        if result is None:
+            raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
+        texts = {t.segment_id: t.text for t in result.translations}
+    cues = kept_cues(grid, project.segments, texts, language, profile)
+    return kept_track(grid, cues, language), KeptCues(grid, cues, language)
+
+
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
     """Run the subtitle linter on written single-language SRT/VTT files, read back
     from disk as a player would; returns (errors, warnings)."""
@@ -258,6 +309,7 @@ def render_project(
     audio: Path | None = None,
     out_dir: Path = Path("."),
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> RenderedProject:
     """Lay out and render ``formats`` for each language of a project as bytes (no
     translation, no writing here), and lint the rendered subtitles.
@@ -266,9 +318,14 @@ def render_project(
     language; ``save`` adds the project JSON, recording the source language's style
     profile. Bilingual formats are rendered for target languages only. ``out_dir`` is
     only used to link ``audio`` relative to where documents will be written.
+    ``relayout`` (subtitle sources) lays the translations out afresh (True) or keeps
+    the input's cues (False); None: as the project says.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
+
+    if project.subtitles is not None and relayout is not None:
+        project = replace(project, subtitles=replace(project.subtitles, relayout=relayout))
 
     source_language = project.transcript.meta.language
     formats = list(dict.fromkeys(format_name(fmt) for fmt in formats))  # unknown formats fail before any work
@@ -280,13 +337,15 @@ def render_project(
     if save:
         project_file = f"{stem}.project.json"
         files.append((project_file, dumps_project(project).encode()))
-    source_track = build_track(project, source_language, source_profile)
+    keep_grid = project.subtitles is not None and not project.subtitles.relayout
+    # the source language of a subtitle source is the input's own cues, whatever the layout
+    source_track, source_kept = _track_for(project, source_language, source_profile, project.subtitles is not None)
     results: list[RenderedLanguage] = []
     for language in languages:
         notify(progress, ProgressEvent(stem, "export", language))
         is_source = language == source_language
         profile = source_profile if is_source else profile_for(language)
-        track = source_track if is_source else build_track(project, language, profile)
+        track, kept = (source_track, source_kept) if is_source else _track_for(project, language, profile, keep_grid)
         folder = "" if flat else f"{language}/"
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, out_dir / folder)),) if audio else ()
@@ -296,6 +355,7 @@ def render_project(
             track=track,
             source_track=None if is_source else source_track,
             options=options,
+            kept=kept,
         )
         rendered: list[tuple[str, bytes]] = []
         checked: list[tuple[str, bytes]] = []
@@ -337,11 +397,13 @@ def export_project(
     save: bool = False,
     audio: Path | None = None,
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> ExportResult:
     """``render_project``, then write the files into ``out_dir``."""
     rendered = render_project(
         project, stem, languages, formats,
         profile_for=profile_for, flat=flat, save=save, audio=audio, out_dir=out_dir, progress=progress,
+        relayout=relayout,
     )
     written = write_rendered(rendered.files, out_dir)
     return _export_result(rendered, written, out_dir)
@@ -391,6 +453,7 @@ def segment_source(source: Path, settings: RunSettings = RunSettings(), progress
         flat=True,
         save=True,
         progress=progress,
+        relayout=settings.relayout,
     )
     return SegmentResult(exported, prepared.alignment)
 
@@ -434,6 +497,9 @@ def render_source(
     clock = time.perf_counter()
     prepared = prepare(source, settings, progress)
     project = prepared.project
+    if project.subtitles is not None and settings.relayout is not None:
+        # recorded in the project file, so a later `transkit export` lays out the same way
+        project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
@@ -545,6 +611,7 @@ def export_saved(project_path: Path, settings: RunSettings, progress: Progress |
         profile_for=_profile_chooser(settings, project),
         audio=settings.audio,
         progress=progress,
+        relayout=settings.relayout,
     )
 
 

@@ -9,6 +9,7 @@ pipeline.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -27,10 +28,11 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class ProgressEvent:
     file: str
-    stage: str  # ingest | segment | align | translate | layout | export | check | done
+    stage: str  # ingest | segment | align | translate | layout | export | check | done | notice
     language: str = ""
     done: int = 0
     total: int = 0
+    message: str = ""  # for "notice": something the user should know (a guessed encoding or language)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -67,11 +69,15 @@ class RunSettings:
     speech_rate: SpeechRate | None = None  # None = its defaults
     audio: Path | None = None
     align: AlignOptions = AlignOptions()
-    source_language: str | None = None  # for plain-text and subtitle sources (default en)
+    source_language: str | None = None  # --from: wins over a header and over detection
+    encoding: str | None = None  # --encoding: the sources' text encoding (None = detect)
     glossary: Path | None = None
     use_memory: bool = True
     memory_path: Path | None = None
     models_dir: Path | None = None
+    # subtitle sources: True lays each language out afresh inside each sentence's
+    # cue span, False keeps the input's cue grid, None: as the project says (kept)
+    relayout: bool | None = None
 
     def profile_for(self, language: str, source_language: str | None = None) -> StyleProfile:
         """The style profile of ``language``; ``profile`` when it is the source language."""
@@ -83,13 +89,19 @@ class RunSettings:
         return default_profile_for(language)
 
 
+_LANGUAGE_TAIL = re.compile(r"(?<=.)\.[a-z]{2}(?:[-_][A-Za-z]{2,4})?$")
+
+
 def source_stem(source: Path) -> str:
-    """The name a source's outputs share: ``interview`` for interview.md or interview.project.json."""
+    """The name a source's outputs share: without the suffix, and without a trailing
+    language code (``interview`` for interview.md or interview.project.json;
+    ``clip.en.srt`` -> ``clip``, so its outputs are ``clip.pt.srt``, not ``clip.en.pt.srt``)."""
     name = source.name
     for suffix in (".project.json", source.suffix):
         if suffix and name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+            name = name[: -len(suffix)]
+            break
+    return _LANGUAGE_TAIL.sub("", name)
 
 
 # ---------------------------------------------------------------- results

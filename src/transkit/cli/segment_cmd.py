@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +24,7 @@ def register(app: typer.Typer) -> None:
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Align to this recording instead of estimating times."),
+        encoding: Optional[str] = encoding_option(),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml to read defaults from."),
     ) -> None:
         """Split a transcript into sentences, time them and write subtitles.
@@ -39,7 +41,7 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..pipeline import segment_source
         from ..runs import SEGMENT_FORMATS, RunSettings
-        from .options import existing_file, parse_formats, profile_name, speech_rate
+        from .options import existing_file, parse_formats, profile_name, speech_rate, text_encoding
         from .progress import progress_view
         from .summary import print_segment_result
 
@@ -50,6 +52,7 @@ def register(app: typer.Typer) -> None:
             profile=profile_name(profile),
             speech_rate=speech_rate(wpm, rate, cfg),
             audio=audio,
+            encoding=text_encoding(encoding),
         )
         existing_file(source, "source transcript")
         with progress_view() as view:
