@@ -391,3 +391,20 @@ def test_client_killed_rerun_resumes_from_memory(make_cluster, tmp_path, referen
         assert translated[path.name] <= len({s for s in sentences if s.strip()} - known), path.name
     assert _files(work / "out") == reference["files"]
     assert _rows(work / "client.sqlite") == reference["rows"]
+
+
+def test_glossary_goes_with_the_tasks(make_cluster, tmp_path, test_models_dir):
+    """The glossary is read here and sent with each task: the same bytes as a local run with it."""
+    cluster = make_cluster()
+    cluster.add_worker("alpha")
+    cluster.wait_for_workers(1)
+    work = tmp_path / "work"
+    write_varied_copies(work / "src", 2, pairs_per_copy=1)
+    (work / "terms.csv").write_text("source,target,language\nNATO,OTAN,pt\nRussia,Rússia,pt\n", encoding="utf-8")
+    glossary = ["--glossary", "terms.csv", "--formats", "srt,bi.srt"]
+    _run(work, "local.sqlite", "--out", "local", "--jobs", "1", *glossary, models=test_models_dir / "installed")
+    _run(work, "client.sqlite", "--out", "cluster", "--scheduler", cluster.address, *glossary)
+    local = _files(work / "local")
+    assert any("OTAN" in data.decode("utf-8") for name, data in local.items() if name.endswith(".pt.srt"))
+    assert _files(work / "cluster") == local
+    assert _rows(work / "client.sqlite") == _rows(work / "local.sqlite")  # keyed by the glossary's fingerprint
