@@ -1,0 +1,203 @@
+"""Recurring names and acronyms of one document and how its translation renders them.
+
+Used by QA (``inconsistent-term``: the same source term comes out in two forms,
+"NATO" here and "OTAN" there) and by ``transkit glossary suggest`` (a draft
+glossary of each term with its most frequent rendering).
+
+Source terms (``source_terms``) are single words that recur in the document:
+acronyms (two or more capitals: NATO, USA) and capitalised words that are
+names, i.e. written with a capital at least once where a sentence does not
+start (so "Some" at the start of a sentence is not one, "Russia" is).
+
+How a translation renders a term (``rendering``), without an alignment model:
+the term itself when the output has it; otherwise the capitalised output word
+that is not in the source and looks most like the term (an acronym: another
+all-capitals word with mostly the same letters, OTAN for NATO, ONU for UN; a
+name: spelling similarity after accents are dropped, Rússia for Russia,
+Ucrânia for Ukraine); otherwise unknown (a term translated into lower-case
+words, "Cold" -> "fria", is not judged). Renderings that differ only by case or
+an inflected ending of up to two letters count as one (Russo/Russa,
+России/Россию).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Sequence
+
+from .glossary import unspaced_script
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_POSSESSIVE = re.compile(r"['’]s$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|[\"“”«(—–-]\s*)$")
+MIN_OCCURRENCES = 2  # texts a term must occur in to be a term of the document
+NAME_SIMILARITY = 0.6
+ACRONYM_OVERLAP = 0.6
+
+
+@dataclass(frozen=True)
+class TermRenderings:
+    """One source term and what the translation made of it, text by text."""
+
+    term: str
+    by_text: tuple[tuple[int, str], ...]  # (text index, rendering) for every text where it was found
+    variants: tuple[tuple[str, int], ...]  # (rendering, texts), most frequent first
+
+    @property
+    def main(self) -> str:
+        return self.variants[0][0]
+
+    @property
+    def consistent(self) -> bool:
+        return len(self.variants) <= 1
+
+    def describe(self) -> str:
+        return ", ".join(f"'{form}' {count}×" for form, count in self.variants)
+
+
+def is_acronym(word: str) -> bool:
+    return len(word) >= 2 and sum(ch.isupper() for ch in word) >= 2 and word.upper() == word
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_SPELLING = str.maketrans({"k": "c", "y": "i", "j": "i", "w": "v", "q": "c", "z": "s"})
+
+
+def _spelling(word: str) -> str:
+    """A name's letters with the spelling differences between languages folded away."""
+    folded = _fold(word).translate(_SPELLING).replace("ph", "f")
+    return re.sub(r"(.)\1", r"\1", folded)
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(word, start offset) of each word; hyphenated compounds give their parts (NATO-Russia),
+    an English possessive its name (Putin's -> Putin)."""
+    return [(_POSSESSIVE.sub("", m.group()), m.start()) for m in _WORD.finditer(text)]
+
+
+def source_terms(texts: Sequence[str], skip: Sequence[str] = ()) -> list[str]:
+    """The document's recurring acronyms and names, most frequent first (ties: alphabetical)."""
+    if any(unspaced_script(ch) for text in texts[:50] for ch in text[:200]):
+        return []  # no capitals, no word boundaries: nothing this module can judge
+    skipped = {_fold(s) for s in skip}
+    in_texts: Counter[str] = Counter()
+    named: set[str] = set()
+    for text in texts:
+        seen: set[str] = set()
+        for word, start in _words(text):
+            if not word[0].isupper() or len(word) < 2 or _fold(word) in skipped:
+                continue
+            if is_acronym(word) or not _SENTENCE_START.search(text[:start]):
+                named.add(word)
+            seen.add(word)
+        in_texts.update(seen)
+    terms = [w for w, n in in_texts.items() if w in named and n >= MIN_OCCURRENCES and w not in ("I",)]
+    return sorted(terms, key=lambda w: (-in_texts[w], w))
+
+
+def _present(term: str, text: str) -> int:
+    flags = 0 if is_acronym(term) else re.IGNORECASE
+    return len(re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags))
+
+
+def _acronym_overlap(a: str, b: str) -> float:
+    common = sum((Counter(a) & Counter(b)).values())
+    return common / max(len(a), len(b))
+
+
+def rendering(term: str, source: str, output: str) -> list[str]:
+    """The forms ``output`` gives ``term`` (which ``source`` contains): [] when not found."""
+    wanted = _present(term, source)
+    if not wanted:
+        return []
+    kept = _present(term, output)
+    found = [term] if kept else []
+    if kept >= wanted:
+        return found
+    source_words = {w.casefold() for w, _ in _words(source)}
+    best, best_score = "", 0.0
+    acronym = is_acronym(term)
+    for word, _start in _words(output):
+        if not word[0].isupper() or word.casefold() in source_words:
+            continue
+        if acronym:
+            if not is_acronym(word) or abs(len(word) - len(term)) > 1:
+                continue
+            score = _acronym_overlap(term, word)
+            if score < ACRONYM_OVERLAP:
+                continue
+        else:
+            if is_acronym(word):
+                continue
+            a, b = _spelling(term), _spelling(word)
+            if a[:2] != b[:2]:
+                continue  # a name and its rendering start alike (Ukraine/Ucrânia, Yugoslavia/Iugoslávia)
+            score = SequenceMatcher(None, a, b).ratio()
+            if score < NAME_SIMILARITY:
+                continue
+        if score > best_score:
+            best, best_score = word, score
+    if best:
+        found.append(best)
+    return found
+
+
+def _same_form(a: str, b: str) -> bool:
+    a, b = _fold(a), _fold(b)
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    stem = len(short) - 2 if len(short) >= 5 else len(short)
+    return len(long) - len(short) <= 2 and long[:stem] == short[:stem]
+
+
+def term_renderings(
+    sources: Sequence[str], outputs: Sequence[str], skip: Sequence[str] = ()
+) -> list[TermRenderings]:
+    """For each term of the document, its renderings in the outputs (see the module docstring)."""
+    results = []
+    for term in source_terms(sources, skip):
+        by_text: list[tuple[int, str]] = []
+        for index, (source, output) in enumerate(zip(sources, outputs)):
+            if not output.strip():
+                continue
+            for form in rendering(term, source, output):
+                by_text.append((index, form))
+        if not by_text:
+            continue
+        groups: list[list[str]] = []  # forms counted as one variant, in order of appearance
+        for _index, form in by_text:
+            group = next((g for g in groups if _same_form(g[0], form)), None)
+            if group is None:
+                groups.append([form])
+            else:
+                group.append(form)
+        variants = []
+        for group in groups:
+            surface = Counter(group).most_common()
+            label = min(surface, key=lambda item: (-item[1], item[0] != term, item[0]))[0]
+            texts = len({i for i, form in by_text if form in set(group)})
+            variants.append((label, texts))
+        # most texts first; on a tie the term as written in the source, then alphabetical
+        variants.sort(key=lambda item: (-item[1], item[0] != term, item[0]))
+        canonical = {form: label for group, (label, _n) in zip(_regroup(groups, variants), variants) for form in group}
+        results.append(
+            TermRenderings(term, tuple((i, canonical[form]) for i, form in by_text), tuple(variants))
+        )
+    return results
+
+
+def _regroup(groups: list[list[str]], variants: list[tuple[str, int]]) -> list[list[str]]:
+    """``groups`` in the order of ``variants`` (each variant's label is a form of its group)."""
+    ordered = []
+    for label, _count in variants:
+        ordered.append(next(g for g in groups if label in g))
+    return ordered
