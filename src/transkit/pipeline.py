@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, UsageError
 from .fsio import write_if_changed
-from .model import LanguageResult, Project, Track, Translation
+from .model import LanguageResult, Project, TextTranslation, Track, Translation
 from .profiles import StyleProfile, default_profile_for, get_profile
 from .translate.base import TranslateOptions, Translator
 
@@ -53,6 +53,8 @@ class RunSettings:
     use_memory: bool = True
     memory_path: Path | None = None
     models_dir: Path | None = None
+    review: bool = False  # review editions: QA flags marked in the PDF margin
+    refuse_uncertain: bool = False  # an uncertain attribution (XX?:) stops the run
 
     def profile_for(self, language: str) -> StyleProfile:
         for lang, name in self.profiles:
@@ -81,6 +83,7 @@ class RunResult:
     files_written: tuple[str, ...]
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
+    warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
 
 
 def _notify(progress: Progress | None, event: ProgressEvent) -> None:
@@ -191,10 +194,14 @@ def translate_project(
     each language's engine is opened and closed here."""
     from .translate.service import translate_texts
 
+    from .doctexts import document_texts
+
     memory = _open_memory(settings)
     glossary = _load_glossary(settings.glossary)
     source_language = project.transcript.meta.language
-    texts = [segment.text for segment in project.segments]
+    # the title, roles and notes go in the same call, so memory, glossary and QA apply to them
+    extra = document_texts(project.transcript)
+    texts = [segment.text for segment in project.segments] + [text for _key, text in extra]
     results = {lang.language: lang for lang in project.languages}
     engine_counts: dict[str, int] = {}
     try:
@@ -231,6 +238,13 @@ def translate_project(
                     project.segments, batch.texts, batch.origins, batch.qa_flags
                 )
             )
+            first = len(project.segments)
+            doc_texts = tuple(
+                TextTranslation(key, source, text, "human" if origin == "human" else "engine", tuple(flags))
+                for (key, source), text, origin, flags in zip(
+                    extra, batch.texts[first:], batch.origins[first:], batch.qa_flags[first:]
+                )
+            )
             results[language] = LanguageResult(
                 language=language,
                 engine=batch.engine,
@@ -238,6 +252,7 @@ def translate_project(
                 model_version=batch.model_version,
                 translations=translations,
                 options=(("options", settings.translate_options.key()),),
+                texts=doc_texts,
             )
             engine_counts[language] = batch.engine_sentences
     finally:
@@ -370,12 +385,14 @@ def export_project(
     save: bool = False,
     audio: Path | None = None,
     progress: Progress | None = None,
+    review: bool = False,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
 
     ``flat`` puts every file straight into ``out_dir`` instead of one folder per
-    language; ``save`` writes the project JSON beside them. Bilingual formats are
+    language; ``save`` writes the project JSON beside them; ``review`` writes the
+    review editions (QA flags marked in the PDF margin). Bilingual formats are
     written for target languages only.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
@@ -400,6 +417,8 @@ def export_project(
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
+        if review:
+            options += (("review", "yes"),)
         job = ExportJob(
             project=project,
             language=language,
@@ -489,6 +508,11 @@ def run_source(
         progress=progress,
     )
     seconds["prepare"] = time.perf_counter() - clock
+    from .attribution import refuse_uncertain, uncertain_attributions
+
+    if settings.refuse_uncertain:
+        refuse_uncertain(project.transcript, name)
+    warnings = uncertain_attributions(project.transcript, name)
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
 
@@ -509,6 +533,7 @@ def run_source(
         save=True,
         audio=settings.audio,
         progress=progress,
+        review=settings.review,
     )
     seconds["export+check"] = time.perf_counter() - clock
 
@@ -531,7 +556,7 @@ def run_source(
                 engine=result.engine if result else "source",
                 segments=len(project.segments),
                 cues=lang.cues,
-                qa_flags=sum(len(t.qa_flags) for t in result.translations) if result else 0,
+                qa_flags=sum(len(t.qa_flags) for t in (*result.translations, *result.texts)) if result else 0,
                 check_errors=lang.check_errors,
                 check_warnings=lang.check_warnings,
                 translated=engine_counts.get(lang.language, 0),
@@ -545,6 +570,7 @@ def run_source(
         files_written=tuple(map(str, written)),
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
+        warnings=warnings,
     )
 
 

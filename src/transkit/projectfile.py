@@ -25,6 +25,7 @@ from .model import (
     Project,
     Segment,
     Speaker,
+    TextTranslation,
     Transcript,
     Translation,
 )
@@ -74,6 +75,7 @@ def project_from_dict(data: Any, path: str = "") -> Project:
                     **_known(LanguageResult, lang),
                     "translations": tuple(_build(Translation, tr) for tr in lang.get("translations", ())),
                     "options": _pairs(lang.get("options", ())),
+                    "texts": tuple(_build(TextTranslation, tx) for tx in lang.get("texts", ())),
                 }
             )
             for lang in data.get("languages", ())

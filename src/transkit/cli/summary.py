@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 from rich.console import Console
@@ -10,7 +11,10 @@ from rich.table import Table
 from ..pipeline import RunResult
 
 
-def print_run_summary(results: Sequence[RunResult]) -> None:
+SHOWN_FLAGS = 8  # flagged texts listed after the table; the QA report has them all
+
+
+def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = None) -> None:
     console = Console(width=120)
     table = Table(title="transkit run", show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
@@ -39,3 +43,38 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
             stages[stage] = stages.get(stage, 0.0) + seconds
     timing = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items())
     console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
+    print_flagged(console, results, qa_report)
+
+
+def print_flagged(console: Console, results: Sequence[RunResult], qa_report: Path | None) -> None:
+    """The first flagged translations (language, id, kind, source, translation) and where the rest are."""
+    from ..projectfile import load_project
+    from ..reports import flagged_texts
+
+    flagged = []
+    for result in results:
+        if result.project_path and any(lang.qa_flags for lang in result.languages):
+            name = result.source.rsplit("/", 1)[-1]
+            flagged += [(name, item) for item in flagged_texts(load_project(Path(result.project_path)))]
+    if not flagged:
+        return
+    table = Table(title=f"QA flags: {len(flagged)} translations to look at", show_lines=True)
+    for column in ("file", "lang", "id", "kind", "flags", "source", "translation"):
+        table.add_column(column, overflow="fold")
+    for name, item in flagged[:SHOWN_FLAGS]:
+        where = item.id if not item.line else f"{item.id} (line {item.line})"
+        table.add_row(
+            name, item.language, where, item.kind, ", ".join(item.codes), _short(item.source), _short(item.target)
+        )
+    console.print(table, markup=False)
+    rest = len(flagged) - min(len(flagged), SHOWN_FLAGS)
+    more = f"{rest} more; " if rest else ""
+    if qa_report is not None:
+        console.print(f"{more}every flag with its detail: {qa_report}", markup=False)
+    else:
+        console.print(f"{more}write every flag with its detail with --qa-report FILE", markup=False)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

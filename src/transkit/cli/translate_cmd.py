@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
         )
         with progress_view() as view:
             result = run_source(source, settings, view)
-        print_run_summary([result])
+        print_run_summary([result], qa_report)
         if qa_report is not None:
             from ..fsio import atomic_write_bytes
             from ..projectfile import load_project

@@ -160,7 +160,7 @@ def track_events(
             parts.append(reset + escape_text(line))
         names: list[str] = []
         for speaker in speakers:
-            name = _field(job.speaker_name(speaker))
+            name = _field(job.speaker_name(speaker, cue.segment_ids))
             if name and name not in names:
                 names.append(name)
         events.append(

@@ -57,13 +57,16 @@ def _voice_groups(lines: tuple[str, ...], speakers: tuple[str, ...]) -> list[tup
     return groups
 
 
-def cue_payload(job: ExportJob, lines: tuple[str, ...], speakers: tuple[str, ...]) -> str:
-    """The text of one cue with voice spans around each speaker's lines."""
+def cue_payload(
+    job: ExportJob, lines: tuple[str, ...], speakers: tuple[str, ...], segment_ids: tuple[int, ...] = ()
+) -> str:
+    """The text of one cue with voice spans around each speaker's lines (an uncertain
+    attribution among ``segment_ids`` names its speaker "Name (?)")."""
     groups = _voice_groups(lines, speakers)
     parts: list[str] = []
     for speaker, group in groups:
         body = "\n".join(escape_text(line) for line in group)
-        name = escape_text(" ".join(job.speaker_name(speaker).split()))
+        name = escape_text(" ".join(job.speaker_name(speaker, segment_ids).split()))
         if not name:
             parts.append(body)
         elif len(groups) == 1:
@@ -99,5 +102,5 @@ class VttExporter(Exporter):
         for number, cue in enumerate(shown_cues(job.track), start=1):
             lines = display_lines(cue)
             timing = f"{format_vtt(cue.start_ms)} --> {format_vtt(cue.end_ms)}{settings}"
-            blocks.append(f"{number}\n{timing}\n{cue_payload(job, lines, line_speakers(cue))}")
+            blocks.append(f"{number}\n{timing}\n{cue_payload(job, lines, line_speakers(cue), cue.segment_ids)}")
         return ("\n\n".join(blocks) + "\n").encode("utf-8")

@@ -1,16 +1,20 @@
 """XLIFF 1.2 for post-editing, and reading the post-edited file back.
 
 Export: one ``<trans-unit>`` per segment, ``id`` = the segment id, grouped by
-paragraph (the group's note names the speaker). Machine output is marked
-``state="needs-review-translation" state-qualifier="mt-suggestion"``; human
-translations ``state="final"``; a segment with no translation has no target.
+paragraph (the group's note names the speaker). Machine output with QA flags
+is marked ``state="needs-review-translation"`` (the state translation tools
+filter on) and carries the flags in a note; machine output without flags is
+``state="translated"``; both have ``state-qualifier="mt-suggestion"``. Human
+translations are ``state="final"``; a segment with no translation has no target.
 XLIFF 1.2 is chosen over 2.0 because every CAT tool in use reads it.
 
 Import (``import_xliff``): XLIFF 1.2 or 2.0, parsed with defusedxml, so entity
 declarations (XML bombs) and external entities are refused. Given the project,
-every unit's source must still be that segment's sentence, and only targets that
-differ from the project's current translation are returned: those are the
-translator's edits, to be stored as human translations.
+every unit's source must still be that segment's sentence, and only the
+translator's edits are returned: targets that differ from the project's current
+translation, and machine targets the translator accepted unchanged by setting
+the unit's state to final or signed-off (XLIFF 2.0: reviewed or final). Both
+are stored as human translations, which clears their QA flags.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MAX_BYTES = 200 * 1024 * 1024
+# unit states that say a translator approved the target (XLIFF 1.2 and 2.0)
+ACCEPTED_STATES = frozenset({"final", "signed-off", "reviewed"})
 
 
 class XliffExporter(Exporter):
@@ -85,7 +91,7 @@ def render_xliff(project: Project, language: str) -> bytes:
             if translation.origin == "human":
                 attrs["state"] = "final"
             else:
-                attrs["state"] = "needs-review-translation"
+                attrs["state"] = "needs-review-translation" if translation.qa_flags else "translated"
                 attrs["state-qualifier"] = "mt-suggestion" if translation.origin in ("engine", "memory") else "id-match"
             ET.SubElement(unit, "target", attrs).text = xml_safe(translation.text.strip())
             if translation.qa_flags:
@@ -248,6 +254,7 @@ def import_xliff(
     segments = {s.id: s for s in project.segments}
     result = project.language(language)
     current = {t.segment_id: t.text for t in result.translations} if result else {}
+    human = {t.segment_id for t in result.translations if t.origin == "human"} if result else set()
     edits: list[tuple[int, str, str]] = []
     for unit in doc.units:
         segment = segments.get(unit.segment_id)
@@ -268,7 +275,8 @@ def import_xliff(
             )
         if unit.target is None or not unit.target.strip():
             continue
-        if not _same(unit.target, current.get(unit.segment_id, "")):
+        accepted = unit.state in ACCEPTED_STATES and unit.segment_id not in human
+        if accepted or not _same(unit.target, current.get(unit.segment_id, "")):
             edits.append((unit.segment_id, segment.text.strip(), " ".join(unit.target.split())))
     return edits
 
