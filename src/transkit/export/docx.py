@@ -107,29 +107,23 @@ def _title_block(doc, text: ParallelText) -> None:
         facts.append(("Source", source))
     if t.url:
         facts.append(("Address", t.url))
-    roles: list[str] = []
-    for label, people, translated in (
-        ("Interviewer", t.interviewers, t.interviewer_roles),
-        ("Interviewee", t.interviewees, t.interviewee_roles),
-    ):
-        for index, person in enumerate(people):
-            facts.append((label, person))
-            roles.append(translated[index] if index < len(translated) else "")
+    roles: list[tuple[str, bool]] = [("", False)] * len(facts)
+    for label, person, role, machine in t.people():
+        facts.append((label, person))
+        roles.append((role, machine))
     translation = f"{text.source_name} → {text.target_name}"
     if t.translation_line:
         translation += f"; {t.translation_line}"
     facts.append(("Translation", translation))
-    roles.append("")
-    offset = len(facts) - len(roles)
-    for number, (label, value) in enumerate(facts):
+    roles.append(("", False))
+    for (label, value), (role, machine) in zip(facts, roles):
         para = doc.add_paragraph(style="Document Facts")
         para.add_run(f"{label}: ").bold = True
         para.add_run(clean(value))
-        role = roles[number - offset] if number >= offset else ""
         if role:
             para.add_run(" · ")
             _set_language(para.add_run(clean(role)), text.target_language)
-            _mt(para, "roles" in t.machine)
+            _mt(para, machine)
 
 
 def _mt(para, machine: bool) -> None:

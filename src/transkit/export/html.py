@@ -198,17 +198,11 @@ def _title_block(text: ParallelText) -> str:
         facts.append(("Source", source))
     if t.url:
         facts.append(("Address", _link(t.url)))
-    roles_mt = _mt("roles" in t.machine)
-    for label, people, roles in (
-        ("Interviewer", t.interviewers, t.interviewer_roles),
-        ("Interviewee", t.interviewees, t.interviewee_roles),
-    ):
-        for index, person in enumerate(people):
-            role = roles[index] if index < len(roles) else ""
-            shown = esc(person)
-            if role:
-                shown += f' · <span class="target" lang="{esc(text.target_language)}">{esc(role)}</span>{roles_mt}'
-            facts.append((label, shown))
+    for label, person, role, machine in t.people():
+        shown = esc(person)
+        if role:
+            shown += f' · <span class="target" lang="{esc(text.target_language)}">{esc(role)}</span>{_mt(machine)}'
+        facts.append((label, shown))
     translation = f"{esc(text.source_name)} → {esc(text.target_name)}"
     if t.translation_line:
         translation += f"; {esc(t.translation_line)}"

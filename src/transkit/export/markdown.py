@@ -68,13 +68,8 @@ def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
     if t.url:
         web = re.fullmatch(r"https?://[^\s<>]+", t.url.strip())
         facts.append(("Address", f"<{t.url.strip()}>" if web else escape(t.url)))
-    for label, people, roles in (
-        ("Interviewer", t.interviewers, t.interviewer_roles),
-        ("Interviewee", t.interviewees, t.interviewee_roles),
-    ):
-        for index, person in enumerate(people):
-            role = roles[index] if index < len(roles) else ""
-            facts.append((label, escape(person) + (f" · {escape(role)}{_mt('roles' in t.machine)}" if role else "")))
+    for label, person, role, machine in t.people():
+        facts.append((label, escape(person) + (f" · {escape(role)}{_mt(machine)}" if role else "")))
     translation = f"{escape(text.source_name)} → {escape(text.target_name)}"
     if t.translation_line:
         translation += f"; {escape(t.translation_line)}"

@@ -111,7 +111,21 @@ class TitleBlock:
     subtitle_target: str = ""
     interviewer_roles: tuple[str, ...] = ()  # the translated role of each interviewer ("" if none)
     interviewee_roles: tuple[str, ...] = ()
-    machine: frozenset[str] = frozenset()  # of "title", "subtitle", "roles": machine translations
+    machine: frozenset[str] = frozenset()  # of "title", "subtitle": the ones that are machine translation
+    interviewer_roles_mt: tuple[bool, ...] = ()  # per interviewer: the translated role is machine translation
+    interviewee_roles_mt: tuple[bool, ...] = ()
+
+    def people(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """(label, "Name, role", translated role or "", machine-translated) per person, interviewers first."""
+        rows = []
+        for label, people, roles, mts in (
+            ("Interviewer", self.interviewers, self.interviewer_roles, self.interviewer_roles_mt),
+            ("Interviewee", self.interviewees, self.interviewee_roles, self.interviewee_roles_mt),
+        ):
+            for index, person in enumerate(people):
+                role = roles[index] if index < len(roles) else ""
+                rows.append((label, person, role, bool(role) and index < len(mts) and mts[index]))
+        return tuple(rows)
 
     @property
     def translation_line(self) -> str:
@@ -206,12 +220,12 @@ def parallel_text(job: Any) -> ParallelText:
     def translated_roles(people: list[Speaker]) -> tuple[str, ...]:
         return tuple(_target(texts.get(f"role:{s.id}"), role_label(s.role)) for s in people)
 
-    role_texts = [texts.get(f"role:{s.id}") for s in transcript.speakers]
+    def machine_roles(people: list[Speaker]) -> tuple[bool, ...]:
+        return tuple(_is_machine(texts.get(f"role:{s.id}"), role_label(s.role)) for s in people)
+
     machine = {
         key for key in ("title", "subtitle") if _is_machine(texts.get(key), _title_source(meta, key))
     }
-    if any(_is_machine(t, t.source) for t in role_texts if t is not None):
-        machine.add("roles")
     title = TitleBlock(
         title=meta.title.strip(),
         subtitle=dict(meta.extra).get("subtitle", "").strip(),
@@ -228,6 +242,8 @@ def parallel_text(job: Any) -> ParallelText:
         interviewer_roles=translated_roles(asking),
         interviewee_roles=translated_roles(answering),
         machine=frozenset(machine),
+        interviewer_roles_mt=machine_roles(asking),
+        interviewee_roles_mt=machine_roles(answering),
     )
     return ParallelText(source_language, job.language, title, tuple(rows))
 

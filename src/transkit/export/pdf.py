@@ -250,15 +250,10 @@ class _Typesetter:
             lines.append(("Source", source))
         if t.url:
             lines.append(("", t.url))
-        for label, people, roles in (
-            ("Interviewer", t.interviewers, t.interviewer_roles),
-            ("Interviewee", t.interviewees, t.interviewee_roles),
-        ):
-            for index, person in enumerate(people):
-                lines.append((label, person))
-                role = roles[index] if index < len(roles) else ""
-                if role:
-                    lines.append(("", "\x00" + role + (MT_MARK if "roles" in t.machine else "")))
+        for label, person, role, machine in t.people():
+            lines.append((label, person))
+            if role:
+                lines.append(("", "\x00" + role + (MT_MARK if machine else "")))
         translation = f"{self.text.source_name} → {self.text.target_name}"
         if t.translation_line:
             translation += f"; {t.translation_line}"

@@ -206,7 +206,10 @@ def check_document(
             continue
         for index, form in _odd_ones(term):
             flags[index].append(
-                QAFlag("inconsistent-term", f"'{term.term}' is '{form}' here; in this document: {term.describe()}")
+                QAFlag(
+                    "inconsistent-term",
+                    f"'{term.term}' is '{form}' here, '{term.main}' elsewhere; in this document: {term.describe()}",
+                )
             )
     return [tuple(f) for f in flags]
 
