@@ -318,3 +318,34 @@ def test_the_real_interview_flags_nato_and_otan():
     nato = [o for o, term in flagged if term == "'NATO'"]
     assert nato and all("OTAN" in o for o in nato)
     assert {term for _o, term in flagged} <= {"'NATO'", "'Yugoslavia'"}  # Iugoslávia beside Jugoslávia: real too
+
+
+def test_multi_word_names_are_terms_and_their_words_are_not_terms_alone():
+    texts = [
+        "The Baltic states met Jens Stoltenberg.",
+        "And Jens Stoltenberg said so to Novaya Gazeta.",
+        "The paper Novaya Gazeta asked the Baltic states.",
+        "The end came.",
+    ]
+    terms = source_terms(texts)
+    assert "Jens Stoltenberg" in terms and "Novaya Gazeta" in terms and "Baltic" in terms
+    assert not {"Jens", "Stoltenberg", "The", "And", "Novaya"} & set(terms)
+
+
+def test_a_derived_word_rendered_like_a_name_is_not_a_term_of_its_own():
+    sources = ["Russia said so.", "We met Russia again.", "Ask the Russian side.", "A Russian view."]
+    outputs = ["A Rússia disse.", "Encontrámos a Rússia.", "Pergunte à Rússia.", "Uma visão Rússia."]
+    assert [t.term for t in term_renderings(sources, outputs)] == ["Russia"]
+
+
+def test_draft_glossary_is_a_glossary_with_the_most_frequent_renderings():
+    from transkit.translate.glossary import parse_glossary
+    from transkit.translate.terms import draft_glossary
+
+    sources = ["Has NATO grown?", "NATO is big.", "We left NATO.", "Talk to Jens Stoltenberg.", "Jens Stoltenberg spoke."]
+    outputs = ["A OTAN cresceu?", "A NATO é grande.", "Saímos da OTAN.", "Fale com Jens Stoltenberg.", "Jens Stoltenberg falou."]
+    text = draft_glossary(sources, outputs, "pt")
+    terms = {t.source: t.target for t in parse_glossary(text).terms}
+    assert terms == {"NATO": "OTAN", "Jens Stoltenberg": "Jens Stoltenberg"}
+    assert "# NATO: rendered 'OTAN' 2×, 'NATO' 1×" in text
+    assert draft_glossary(sources, outputs, "pt", skip=["NATO"]).count("NATO") == 0

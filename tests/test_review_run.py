@@ -121,3 +121,29 @@ def test_review_run_on_the_interview(tmp_path, test_models_dir, monkeypatch):
         assert "machine translation" in flat, name
         assert "Kirill Martynov (?)" in flat, name
     assert "<v Kirill Martynov (?)>" in (out / "pt" / "interview.pt.vtt").read_text()
+
+
+@pytest.mark.model
+def test_glossary_suggest_then_feed_it_back_makes_nato_consistent(tmp_path, test_models_dir, monkeypatch):
+    from transkit.translate.glossary import load_glossary
+
+    monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(tmp_path / "memory.sqlite"))
+    draft = tmp_path / "glossary.pt.csv"
+    result = runner.invoke(app, ["glossary", "suggest", str(INTERVIEW), "--to", "pt", "-o", str(draft)])
+    assert result.exit_code == 0, result.output
+    text = draft.read_text(encoding="utf-8")
+    terms = {t.source: t.target for t in load_glossary(draft).terms}
+    assert terms["NATO"] in ("NATO", "OTAN") and terms["Russia"] == "Rússia" and terms["Putin"] == "Putin"
+    assert "# NATO: rendered" in text and "'OTAN'" in text  # the variants, for the editor to decide
+    assert "Russian" not in terms and "General" not in terms  # an adjective, a word of a longer name
+    again = runner.invoke(app, ["glossary", "suggest", str(INTERVIEW), "--to", "pt", "-o", str(draft)])
+    assert again.exit_code == 2 and "--force" in again.stderr  # an editor's corrections are never overwritten
+
+    report = tmp_path / "qa.json"
+    result = runner.invoke(app, ["run", str(INTERVIEW), "--to", "pt", "--out", str(tmp_path / "out"), "--formats", "srt",
+                                 "--glossary", str(draft), "--qa-report", str(report)])
+    assert result.exit_code == 0, result.output
+    flags = [f for item in json.loads(report.read_text())["pt"]["items"] for f in item["flags"]]
+    assert not [f for f in flags if f.startswith("inconsistent-term")]
+    assert len([f for f in flags if f.startswith("glossary-miss: 'NATO'")]) <= 2

@@ -574,6 +574,26 @@ def run_source(
     )
 
 
+def suggest_glossary(source: Path, language: str, settings: RunSettings, progress: Progress | None = None) -> str:
+    """A draft glossary CSV for ``source`` into ``language``: its recurring names and
+    acronyms with their most frequent rendering (a project file's translation is
+    used as it is; a transcript is translated first, through the memory)."""
+    from .translate.terms import draft_glossary
+
+    project = prepare_project(source, language=settings.source_language, progress=progress)
+    if project.language(language) is None:
+        project, _counts = translate_project(project, [language], settings, label=str(source), progress=progress)
+    result = project.language(language)
+    if result is None:
+        raise UsageError(f"{language!r} is the source's own language", hint="give another language with --to")
+    by_segment = {t.segment_id: t.text for t in result.translations}
+    sources = [s.text for s in project.segments] + [t.source for t in result.texts]
+    outputs = [by_segment.get(s.id, "") for s in project.segments] + [t.text for t in result.texts]
+    glossary = _load_glossary(settings.glossary)
+    skip = [t.source for t in glossary.for_language(language)] if glossary else []
+    return draft_glossary(sources, outputs, language, skip)
+
+
 def expand_sources(items: Sequence[str]) -> list[Path]:
     """Files, folders (their *.md files) and globs -> a sorted, de-duplicated list."""
     import glob

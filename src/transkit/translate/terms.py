@@ -83,23 +83,70 @@ def _words(text: str) -> list[tuple[str, int]]:
     return [(_POSSESSIVE.sub("", m.group()), m.start()) for m in _WORD.finditer(text)]
 
 
+def _capital_runs(text: str, names: set[str]) -> list[tuple[list[str], bool]]:
+    """Runs of capitalised words joined by single spaces ("Jens Stoltenberg"), each with
+    whether its first word is a name (not just the capital a sentence starts with).
+    A sentence-initial word that is not among ``names`` (words the document capitalises
+    where no sentence starts) is left out of the run: "The Baltic" -> "Baltic"."""
+    runs: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    named_start = False
+    last_end = -1
+    for word, start in _words(text):
+        capital = word[0].isupper() and len(word) >= 2
+        joined = current and text[last_end:start] == " "
+        if capital and joined:
+            current.append(word)
+        else:
+            if current:
+                runs.append((current, named_start))
+            current, named_start = [], False
+            if capital:
+                initial = bool(_SENTENCE_START.search(text[:start]))
+                if initial and word not in names and not is_acronym(word):
+                    last_end = start + len(word)
+                    continue  # "The Baltic countries": the run starts at "Baltic"
+                current, named_start = [word], is_acronym(word) or not initial
+        last_end = start + len(word)
+        if not capital:
+            last_end = -1
+    if current:
+        runs.append((current, named_start))
+    return runs
+
+
 def source_terms(texts: Sequence[str], skip: Sequence[str] = ()) -> list[str]:
-    """The document's recurring acronyms and names, most frequent first (ties: alphabetical)."""
+    """The document's recurring acronyms and names, most frequent first (ties: alphabetical).
+
+    A single word counts where it stands alone, not inside a longer name ("General"
+    of "Secretary General" is not a term by itself); a name of several words
+    ("Jens Stoltenberg", "Novaya Gazeta") is a term of its own."""
     if any(unspaced_script(ch) for text in texts[:50] for ch in text[:200]):
         return []  # no capitals, no word boundaries: nothing this module can judge
     skipped = {_fold(s) for s in skip}
+    names = {
+        word
+        for text in texts
+        for word, start in _words(text)
+        if word[0].isupper() and not _SENTENCE_START.search(text[:start])
+    }
     in_texts: Counter[str] = Counter()
     named: set[str] = set()
     for text in texts:
         seen: set[str] = set()
-        for word, start in _words(text):
-            if not word[0].isupper() or len(word) < 2 or _fold(word) in skipped:
+        for run, named_start in _capital_runs(text, names):
+            name = " ".join(run)
+            if _fold(name) in skipped or name == "I":
                 continue
-            if is_acronym(word) or not _SENTENCE_START.search(text[:start]):
-                named.add(word)
-            seen.add(word)
+            if len(run) == 1:
+                if named_start:
+                    named.add(name)
+                seen.add(name)
+            else:
+                named.add(name)
+                seen.add(name)
         in_texts.update(seen)
-    terms = [w for w, n in in_texts.items() if w in named and n >= MIN_OCCURRENCES and w not in ("I",)]
+    terms = [w for w, n in in_texts.items() if w in named and n >= MIN_OCCURRENCES]
     return sorted(terms, key=lambda w: (-in_texts[w], w))
 
 
@@ -120,7 +167,7 @@ def rendering(term: str, source: str, output: str) -> list[str]:
         return []
     kept = _present(term, output)
     found = [term] if kept else []
-    if kept >= wanted:
+    if kept >= wanted or " " in term:  # a name of several words is recognised as written only
         return found
     source_words = {w.casefold() for w, _ in _words(source)}
     best, best_score = "", 0.0
@@ -189,9 +236,12 @@ def term_renderings(
         # most texts first; on a tie the term as written in the source, then alphabetical
         variants.sort(key=lambda item: (-item[1], item[0] != term, item[0]))
         canonical = {form: label for group, (label, _n) in zip(_regroup(groups, variants), variants) for form in group}
-        results.append(
-            TermRenderings(term, tuple((i, canonical[form]) for i, form in by_text), tuple(variants))
-        )
+        found = TermRenderings(term, tuple((i, canonical[form]) for i, form in by_text), tuple(variants))
+        # a derived word rendered like a more frequent term is that term's shadow, not a
+        # name of its own ("Russian" -> "Rússia" beside "Russia" -> "Rússia")
+        if " " not in term and any(_same_form(found.main, other.main) for other in results if other.term != found.main):
+            continue
+        results.append(found)
     return results
 
 
@@ -201,3 +251,29 @@ def _regroup(groups: list[list[str]], variants: list[tuple[str, int]]) -> list[l
     for label, _count in variants:
         ordered.append(next(g for g in groups if label in g))
     return ordered
+
+
+def draft_glossary(
+    sources: Sequence[str], outputs: Sequence[str], language: str, skip: Sequence[str] = ()
+) -> str:
+    """A glossary CSV (the format of ``glossary``) of the document's recurring names
+    and acronyms with their most frequent rendering, for an editor to correct.
+
+    A term rendered several ways is preceded by a comment naming every variant
+    and its count; a comment at the top says what the file is."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    buffer.write(
+        "# Draft glossary: the document's recurring names and acronyms and their most frequent\n"
+        "# translation. Correct the targets, delete what should not be fixed, then pass the\n"
+        "# file to transkit run/translate with --glossary.\n"
+    )
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["source", "target", "language"])
+    for term in term_renderings(sources, outputs, skip):
+        if not term.consistent:
+            buffer.write(f"# {term.term}: rendered {term.describe()}\n")
+        writer.writerow([term.term, term.main, language])
+    return buffer.getvalue()
