@@ -73,6 +73,7 @@ class LanguageSummary:
     check_errors: int
     check_warnings: int
     translated: int  # sentences the engine translated in this run (0 = all from memory)
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings), SRT and VTT apart
 
 
 @dataclass(frozen=True)
@@ -348,6 +349,18 @@ def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, in
     return errors, warnings
 
 
+def check_outputs_by_format(paths: Iterable[Path], profile: StyleProfile) -> tuple[tuple[str, int, int], ...]:
+    """``check_outputs`` per format, ``(format, errors, warnings)`` in the order the
+    formats come: SRT and VTT hold the same cues, so their counts are not added up."""
+    counts: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        fmt = path.suffix.lstrip(".").lower()
+        errors, warnings = check_outputs([path], profile)
+        before = counts.get(fmt, (0, 0))
+        counts[fmt] = (before[0] + errors, before[1] + warnings)
+    return tuple((fmt, e, w) for fmt, (e, w) in counts.items())
+
+
 @dataclass(frozen=True)
 class LanguageExport:
     language: str
@@ -356,6 +369,7 @@ class LanguageExport:
     unchanged: tuple[str, ...]
     check_errors: int
     check_warnings: int
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings)
 
 
 @dataclass(frozen=True)
@@ -437,7 +451,8 @@ def export_project(
             if fmt in CHECKED_FORMATS:
                 checked.append(path)
         _notify(progress, ProgressEvent(stem, "check", language))
-        errors, warnings = check_outputs(checked, profile)
+        checks = check_outputs_by_format(checked, profile)
+        errors, warnings = sum(c[1] for c in checks), sum(c[2] for c in checks)
         results.append(
             LanguageExport(
                 language=language,
@@ -446,6 +461,7 @@ def export_project(
                 unchanged=tuple(map(str, unchanged)),
                 check_errors=errors,
                 check_warnings=warnings,
+                checks=checks,
             )
         )
     return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
@@ -560,6 +576,7 @@ def run_source(
                 check_errors=lang.check_errors,
                 check_warnings=lang.check_warnings,
                 translated=engine_counts.get(lang.language, 0),
+                checks=lang.checks,
             )
         )
     _notify(progress, ProgressEvent(name, "done"))

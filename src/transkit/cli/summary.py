@@ -10,14 +10,13 @@ from rich.table import Table
 
 from ..pipeline import RunResult
 
-
 SHOWN_FLAGS = 8  # flagged texts listed after the table; the QA report has them all
 
 
 def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = None) -> None:
     console = Console(width=120)
     table = Table(title="transkit run", show_lines=False)
-    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
+    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
         name = result.source.rsplit("/", 1)[-1]
@@ -30,8 +29,8 @@ def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = Non
                 str(lang.cues),
                 str(lang.translated),
                 str(lang.qa_flags),
-                str(lang.check_errors),
-                str(lang.check_warnings),
+                _checked(lang.checks, "srt"),
+                _checked(lang.checks, "vtt"),
             )
             name = ""
     console.print(table)
@@ -78,3 +77,11 @@ def print_flagged(console: Console, results: Sequence[RunResult], qa_report: Pat
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
+    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
+    for name, errors, warnings in checks:
+        if name == fmt:
+            return f"{errors} E, {warnings} W"
+    return "-"
