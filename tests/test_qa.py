@@ -349,3 +349,13 @@ def test_draft_glossary_is_a_glossary_with_the_most_frequent_renderings():
     assert terms == {"NATO": "OTAN", "Jens Stoltenberg": "Jens Stoltenberg"}
     assert "# NATO: rendered 'OTAN' 2×, 'NATO' 1×" in text
     assert draft_glossary(sources, outputs, "pt", skip=["NATO"]).count("NATO") == 0
+
+
+def test_terms_compare_across_scripts():
+    sources = ["NATO is big.", "We left NATO.", "Has NATO grown?"]
+    outputs = ["НАТО большое.", "Мы вышли из NATO.", "НАТО выросло?"]
+    (nato,) = term_renderings(sources, outputs)
+    assert dict(nato.variants) == {"НАТО": 2, "NATO": 1}
+    inflected = term_renderings(["Russia said so.", "We met Russia.", "Ask Russia."],
+                                ["Россия сказала.", "Мы встретили Россию.", "Спросите Россию."])
+    assert [(t.term, t.consistent) for t in inflected] == [("Russia", True)]

@@ -4,17 +4,20 @@ Used by QA (``inconsistent-term``: the same source term comes out in two forms,
 "NATO" here and "OTAN" there) and by ``transkit glossary suggest`` (a draft
 glossary of each term with its most frequent rendering).
 
-Source terms (``source_terms``) are single words that recur in the document:
-acronyms (two or more capitals: NATO, USA) and capitalised words that are
-names, i.e. written with a capital at least once where a sentence does not
-start (so "Some" at the start of a sentence is not one, "Russia" is).
+Source terms (``source_terms``) recur in the document (in two texts or more):
+acronyms (two or more capitals: NATO, USA), capitalised words that are names,
+i.e. written with a capital at least once where a sentence does not start (so
+"Some" at the start of a sentence is not one, "Russia" is), and names of
+several capitalised words ("Novaya Gazeta"), which are recognised only where
+the translation keeps them as written.
 
 How a translation renders a term (``rendering``), without an alignment model:
 the term itself when the output has it; otherwise the capitalised output word
 that is not in the source and looks most like the term (an acronym: another
 all-capitals word with mostly the same letters, OTAN for NATO, ONU for UN; a
 name: spelling similarity after accents are dropped, Rússia for Russia,
-Ucrânia for Ukraine); otherwise unknown (a term translated into lower-case
+Ucrânia for Ukraine; Cyrillic is compared transliterated, НАТО for NATO,
+Россия for Russia); otherwise unknown (a term translated into lower-case
 words, "Cold" -> "fria", is not judged). Renderings that differ only by case or
 an inflected ending of up to two letters count as one (Russo/Russa,
 России/Россию).
@@ -71,9 +74,24 @@ def _fold(text: str) -> str:
 _SPELLING = str.maketrans({"k": "c", "y": "i", "j": "i", "w": "v", "q": "c", "z": "s"})
 
 
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e", "є": "e", "ж": "zh",
+    "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
+}
+_LATIN = str.maketrans(_CYRILLIC)
+
+
+def _latin(word: str) -> str:
+    """Cyrillic letters transliterated (НАТО -> NATO), so names compare across scripts."""
+    lowered = word.lower().translate(_LATIN)
+    return lowered.upper() if word.isupper() else lowered
+
+
 def _spelling(word: str) -> str:
     """A name's letters with the spelling differences between languages folded away."""
-    folded = _fold(word).translate(_SPELLING).replace("ph", "f")
+    folded = _fold(_latin(word)).translate(_SPELLING).replace("ph", "f")
     return re.sub(r"(.)\1", r"\1", folded)
 
 
@@ -121,8 +139,13 @@ def source_terms(texts: Sequence[str], skip: Sequence[str] = ()) -> list[str]:
     A single word counts where it stands alone, not inside a longer name ("General"
     of "Secretary General" is not a term by itself); a name of several words
     ("Jens Stoltenberg", "Novaya Gazeta") is a term of its own."""
+    return list(_terms_and_places(texts, skip))  # no terms in unspaced scripts (no capitals, no word boundaries)
+
+
+def _terms_and_places(texts: Sequence[str], skip: Sequence[str] = ()) -> dict[str, list[int]]:
+    """The terms (see ``source_terms``), most frequent first, each with the texts it occurs in."""
     if any(unspaced_script(ch) for text in texts[:50] for ch in text[:200]):
-        return []  # no capitals, no word boundaries: nothing this module can judge
+        return {}
     skipped = {_fold(s) for s in skip}
     names = {
         word
@@ -131,23 +154,26 @@ def source_terms(texts: Sequence[str], skip: Sequence[str] = ()) -> list[str]:
         if word[0].isupper() and not _SENTENCE_START.search(text[:start])
     }
     in_texts: Counter[str] = Counter()
+    places: dict[str, list[int]] = {}
     named: set[str] = set()
-    for text in texts:
-        seen: set[str] = set()
+    for index, text in enumerate(texts):
+        seen: set[str] = set()  # terms standing on their own here
+        present: set[str] = set()  # and every capitalised word, also inside longer names
         for run, named_start in _capital_runs(text, names):
             name = " ".join(run)
+            present.update(run)
             if _fold(name) in skipped or name == "I":
                 continue
-            if len(run) == 1:
-                if named_start:
-                    named.add(name)
-                seen.add(name)
-            else:
+            if len(run) == 1 and named_start:
                 named.add(name)
-                seen.add(name)
+            elif len(run) > 1:
+                named.add(name)
+            seen.add(name)
         in_texts.update(seen)
+        for name in seen | present:
+            places.setdefault(name, []).append(index)
     terms = [w for w, n in in_texts.items() if w in named and n >= MIN_OCCURRENCES]
-    return sorted(terms, key=lambda w: (-in_texts[w], w))
+    return {term: places[term] for term in sorted(terms, key=lambda w: (-in_texts[w], w))}
 
 
 def _present(term: str, text: str) -> int:
@@ -178,14 +204,14 @@ def rendering(term: str, source: str, output: str) -> list[str]:
         if acronym:
             if not is_acronym(word) or abs(len(word) - len(term)) > 1:
                 continue
-            score = _acronym_overlap(term, word)
+            score = _acronym_overlap(_latin(term), _latin(word))
             if score < ACRONYM_OVERLAP:
                 continue
         else:
             if is_acronym(word):
                 continue
             a, b = _spelling(term), _spelling(word)
-            if a[:2] != b[:2]:
+            if a[:1] != b[:1]:
                 continue  # a name and its rendering start alike (Ukraine/Ucrânia, Yugoslavia/Iugoslávia)
             score = SequenceMatcher(None, a, b).ratio()
             if score < NAME_SIMILARITY:
@@ -210,13 +236,13 @@ def term_renderings(
     sources: Sequence[str], outputs: Sequence[str], skip: Sequence[str] = ()
 ) -> list[TermRenderings]:
     """For each term of the document, its renderings in the outputs (see the module docstring)."""
-    results = []
-    for term in source_terms(sources, skip):
+    results: list[TermRenderings] = []
+    for term, places in _terms_and_places(sources, skip).items():
         by_text: list[tuple[int, str]] = []
-        for index, (source, output) in enumerate(zip(sources, outputs)):
-            if not output.strip():
+        for index in places:
+            if index >= len(outputs) or not outputs[index].strip():
                 continue
-            for form in rendering(term, source, output):
+            for form in rendering(term, sources[index], outputs[index]):
                 by_text.append((index, form))
         if not by_text:
             continue
