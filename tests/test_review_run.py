@@ -147,3 +147,16 @@ def test_glossary_suggest_then_feed_it_back_makes_nato_consistent(tmp_path, test
     flags = [f for item in json.loads(report.read_text())["pt"]["items"] for f in item["flags"]]
     assert not [f for f in flags if f.startswith("inconsistent-term")]
     assert len([f for f in flags if f.startswith("glossary-miss: 'NATO'")]) <= 2
+
+
+@pytest.mark.poppler
+def test_export_review_pdf_from_the_committed_project(tmp_path):
+    result = runner.invoke(app, ["export", str(ROOT / "translations" / "interview.project.json"), "--to", "pt",
+                                 "--formats", "pdf", "--review", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    pdf = tmp_path / "pt" / "interview.en-pt.pdf"
+    bbox = subprocess.run([require_tool("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    margin = [w for x, w in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox) if float(x) < 45]
+    assert margin.count("negation") == 2 and "inconsistent-" in margin  # the lost and the added one
+    assert (ROOT / "translations" / "pt" / "interview.en-pt.pdf").read_bytes() != pdf.read_bytes()

@@ -19,6 +19,7 @@ def register(app: typer.Typer) -> None:
         formats: str = typer.Option("srt,vtt", "--formats", "-f", help="Formats, e.g. pdf,html,docx,srt."),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Audio file the HTML player links to."),
+        review: bool = typer.Option(False, "--review", help="Review editions: QA flags marked in the PDF margin."),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Write subtitles or bilingual documents from a project file.
@@ -28,6 +29,8 @@ def register(app: typer.Typer) -> None:
           transkit export translations/interview.project.json --to pt --formats pdf,html
 
           transkit export translations/interview.project.json --formats srt,vtt,ass
+
+          transkit export translations/interview.project.json --to pt --formats pdf --review -o review/
         """
         from ..config import load_config
         from ..pipeline import export_project, source_stem
@@ -47,6 +50,7 @@ def register(app: typer.Typer) -> None:
             parse_formats(formats, cfg, ("srt", "vtt")),
             profile_for=profile_chooser(None, cfg),
             audio=audio,
+            review=review,
         )
         for lang in result.languages:
             for path in lang.written:
