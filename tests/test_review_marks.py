@@ -19,6 +19,7 @@ from transkit.model import TextTranslation
 
 NEGATION = "negation: the source negates, the translation has no negation"
 ADDED = "added-negation: the translation negates ('не'), the source does not"
+TERM = "inconsistent-term: 'NATO' is 'NATO' here, 'OTAN' elsewhere; in this document: 'OTAN' 2×, 'NATO' 1×"
 FLAGGED_SEGMENT = 4  # in paragraph 2, Jens Stoltenberg's first answer
 UNCERTAIN_PARAGRAPH = 3  # "KM?: What was the best time ..."
 
@@ -43,7 +44,7 @@ def review_project():
             source,
             translated(key),
             "human" if key == "role:KM" else "engine",
-            (ADDED,) if key == "note:0.1" else (),
+            (ADDED,) if key == "note:0.1" else (TERM,) if key == "subtitle" else (),
         )
         for key, source in document_texts(transcript)
     )
@@ -93,9 +94,10 @@ def test_a_note_changed_since_translation_is_shown_untranslated():
 
 def test_html_marks_flags_with_their_reason_and_shows_the_translated_texts():
     page = render("html").decode()
-    assert 'class="s flagged"' in page and page.count('class="qa"') == 2
+    assert 'class="s flagged"' in page and page.count('class="qa"') == 3
     assert "⚑ negation: the source negates" in page and "⚑ added-negation" in page
     assert 'id="flagged-only"' in page and "Flagged sentences only (2 flagged" in page
+    assert '<p class="subtitle target flagged"' in page and "⚑ inconsistent-term: &#x27;NATO&#x27;" in page
     assert translated("title") in page and translated("note:0.1") in page
     assert page.count('<span class="mt">machine translation</span>') >= 3  # title, subtitle, roles, note
     assert "Kirill Martynov (?)" in page
@@ -146,7 +148,8 @@ def test_pdf_review_edition_marks_flagged_rows_in_the_margin(tmp_path):
     margin_pt = 18 / 25.4 * 72
     review = _pdf_words(render("pdf", review="yes"), tmp_path)
     in_margin = [word for x, word in review if x < margin_pt - 1]
-    assert in_margin == ["added-", "negation", "negation"]  # the note's flag, then the answer's
+    # the subtitle's flag, the note's, then the answer's
+    assert in_margin == ["inconsistent-", "term", "added-", "negation", "negation"]
     plain = _pdf_words(render("pdf"), tmp_path)
     assert not [word for x, word in plain if x < margin_pt - 1]
     words = " ".join(word for _x, word in plain)

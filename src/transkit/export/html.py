@@ -58,7 +58,7 @@ audio { width: 100%; margin: 0 0 1.2rem; position: sticky; top: 0; z-index: 1; b
       white-space: nowrap; }
 .title-target { font-size: 1.25rem; color: var(--target); margin: -.4rem 0 .8rem; }
 .subtitle.target { margin-top: -.6rem; }
-.s.flagged { background: #fde2e1; box-shadow: inset 0 -2px 0 #c5221f; }
+.s.flagged, .title-target.flagged, .subtitle.flagged { background: #fde2e1; box-shadow: inset 0 -2px 0 #c5221f; }
 .qa { display: block; margin: .2rem 0 .1rem; font: .78rem/1.4 system-ui, "DejaVu Sans", sans-serif;
       color: #a50e0e; font-style: normal; }
 .review-filter { font: .85rem/1.4 system-ui, "DejaVu Sans", sans-serif; margin: 0 0 1rem; }
@@ -212,15 +212,27 @@ def _title_block(text: ParallelText) -> str:
     subtitle = f'<p class="subtitle">{esc(t.subtitle)}</p>\n' if t.subtitle else ""
     if t.subtitle_target:
         subtitle += (
-            f'<p class="subtitle target" lang="{lang}">{esc(t.subtitle_target)}{_mt("subtitle" in t.machine)}</p>\n'
+            f'<p class="subtitle target{_flagged(t.subtitle_flags)}" lang="{lang}">'
+            f'{esc(t.subtitle_target)}{_mt("subtitle" in t.machine)}{_flag_list(t.subtitle_flags)}</p>\n'
         )
     title_target = ""
     if t.title_target:
-        title_target = f'<p class="title-target" lang="{lang}">{esc(t.title_target)}{_mt("title" in t.machine)}</p>\n'
+        title_target = (
+            f'<p class="title-target{_flagged(t.title_flags)}" lang="{lang}">'
+            f'{esc(t.title_target)}{_mt("title" in t.machine)}{_flag_list(t.title_flags)}</p>\n'
+        )
     return (
         f'<header class="title-block">\n<h1>{esc(t.title)}</h1>\n{title_target}{subtitle}'
         f'<dl class="facts">\n{rows}\n</dl>\n</header>'
     )
+
+
+def _flagged(flags: tuple[str, ...]) -> str:
+    return " flagged" if flags else ""
+
+
+def _flag_list(flags: tuple[str, ...]) -> str:
+    return "".join(f'<span class="qa">⚑ {esc(flag)}</span>' for flag in flags)
 
 
 def _mt(machine: bool) -> str:

@@ -114,6 +114,8 @@ class TitleBlock:
     machine: frozenset[str] = frozenset()  # of "title", "subtitle": the ones that are machine translation
     interviewer_roles_mt: tuple[bool, ...] = ()  # per interviewer: the translated role is machine translation
     interviewee_roles_mt: tuple[bool, ...] = ()
+    title_flags: tuple[str, ...] = ()  # QA flags of the translated title
+    subtitle_flags: tuple[str, ...] = ()
 
     def people(self) -> tuple[tuple[str, str, str, bool], ...]:
         """(label, "Name, role", translated role or "", machine-translated) per person, interviewers first."""
@@ -244,6 +246,8 @@ def parallel_text(job: Any) -> ParallelText:
         machine=frozenset(machine),
         interviewer_roles_mt=machine_roles(asking),
         interviewee_roles_mt=machine_roles(answering),
+        title_flags=_flags(texts.get("title"), meta.title.strip()),
+        subtitle_flags=_flags(texts.get("subtitle"), _title_source(meta, "subtitle")),
     )
     return ParallelText(source_language, job.language, title, tuple(rows))
 
@@ -257,6 +261,10 @@ def _target(text: TextTranslation | None, source: str) -> str:
     if text is None or not source or " ".join(text.source.split()) != " ".join(source.split()):
         return ""
     return text.text.strip()
+
+
+def _flags(text: TextTranslation | None, source: str) -> tuple[str, ...]:
+    return text.qa_flags if text is not None and _target(text, source) else ()
 
 
 def _is_machine(text: TextTranslation | None, source: str) -> bool:

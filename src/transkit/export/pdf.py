@@ -229,20 +229,25 @@ class _Typesetter:
         pdf.multi_cell(pdf.epw, 17 * 1.25 * MM_PER_PT, clean(t.title), align="L", new_x="LMARGIN", new_y="NEXT")
         if t.title_target:
             pdf.ln(0.8)
+            top = pdf.y
             pdf.set_font("serif", "B", 13.5)
             pdf.set_text_color(*TARGET_COLOUR)
             shown = clean(t.title_target) + (MT_MARK if "title" in t.machine else "")
             pdf.multi_cell(pdf.epw, 13.5 * 1.25 * MM_PER_PT, shown, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
+            self._review_mark([SentencePair(-1, t.title, t.title_target, 0, 0, t.title_flags)], top, pdf.y)
         for subtitle, colour, key in ((t.subtitle, (0, 0, 0), ""), (t.subtitle_target, TARGET_COLOUR, "subtitle")):
             if not subtitle:
                 continue
             pdf.ln(0.8)
+            top = pdf.y
             pdf.set_font("serif", "I", 11.5)
             pdf.set_text_color(*colour)
             shown = clean(subtitle) + (MT_MARK if key and key in t.machine else "")
             pdf.multi_cell(pdf.epw, 11.5 * 1.3 * MM_PER_PT, shown, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
+            if key:
+                self._review_mark([SentencePair(-1, t.subtitle, subtitle, 0, 0, t.subtitle_flags)], top, pdf.y)
         pdf.ln(2)
         lines = []
         source = " · ".join(x for x in (t.publisher, t.date) if x)
