@@ -63,6 +63,8 @@ def register(app: typer.Typer) -> None:
         )
         with progress_view() as view:
             result = run_source(source, settings, view)
+        for warning in result.warnings:
+            typer.echo(f"transkit: warning: {warning}", err=True)
         print_run_summary([result], qa_report)
         if qa_report is not None:
             from ..fsio import atomic_write_bytes

@@ -182,7 +182,7 @@ def parallel_text(job: Any) -> ParallelText:
         by_paragraph.setdefault(segment.paragraph, []).append(segment)
 
     rows: list[Row] = []
-    previous_speaker: str | None = None
+    previous_speaker: tuple[str | None, bool] | None = None  # (speaker, uncertain) of the last speech row
     for paragraph in transcript.paragraphs:
         if paragraph.kind == "note":
             rows.append(_note_row(paragraph.index, paragraph.text.strip(), texts))
