@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Literal, Sequence
 
 from .errors import InputError
 from .model import Cue
-from .profiles import StyleProfile
+from .profiles import StyleProfile, cue_chars, cue_words
 from .timing import format_srt
 
 Severity = Literal["error", "warning"]
@@ -58,28 +58,6 @@ RULES = (
     "cps",
     "wps",
 )
-
-
-# --- what the checker measures (the layout aims at the same numbers) -------
-
-def cue_chars(lines: Sequence[str]) -> int:
-    """Characters shown, a line break counted as one space."""
-    return len(" ".join(lines))
-
-
-def cue_words(lines: Sequence[str]) -> int:
-    """Words shown; a dialogue dash is not a word."""
-    return sum(1 for line in lines for word in line.split() if word not in ("-", "\u2013", "\u2014"))
-
-
-def reading_time_ms(chars: int, words: int, profile: StyleProfile) -> int:
-    """The shortest time the profile allows for a cue of this size."""
-    need = profile.min_duration_ms
-    if profile.max_cps:
-        need = max(need, math.ceil(chars * 1000 / profile.max_cps))
-    if profile.max_words_per_second:
-        need = max(need, math.ceil(words * 1000 / profile.max_words_per_second))
-    return need
 
 
 # --- the report -------------------------------------------------------------

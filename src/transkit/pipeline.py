@@ -330,9 +330,7 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
         texts = {t.segment_id: t.text for t in result.translations}
     # text that is not in the recording was left unaligned (zero length): no cue for it
     shown = [segment for segment in project.segments if segment.timing != "unaligned"]
-    return layout_track(
-        shown, language, profile, texts=texts, transcript=project.transcript, typography=texts is not None
-    )
+    return layout_track(shown, language, profile, texts=texts, typography=texts is not None)
 
 
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
