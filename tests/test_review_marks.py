@@ -203,3 +203,36 @@ def test_project_files_keep_document_texts_and_older_files_still_load(tmp_path):
     loaded = project_from_dict(old)
     assert loaded.languages[0].texts == () and loaded.segments == project.segments
     assert parallel_text(export_job(loaded)).title.title_target == ""
+
+
+def test_xliff_carries_the_document_texts_and_their_edits_come_back(tmp_path):
+    import defusedxml.ElementTree as SafeET
+
+    from transkit.postedit import apply_post_edits
+    from transkit.projectfile import load_project, save_project
+
+    X = {"x": "urn:oasis:names:tc:xliff:document:1.2"}
+    project = review_project()
+    project_path = tmp_path / "interview.project.json"
+    save_project(project, project_path)
+    xlf = tmp_path / "interview.en-ru.xlf"
+    xlf.write_bytes(render("xliff", project))
+    units = {u.get("id"): u for u in SafeET.fromstring(xlf.read_bytes()).findall(".//x:trans-unit", X)}
+    states = {k: u.find("x:target", X).get("state") for k, u in units.items() if k.startswith("doc:")}
+    assert states == {
+        "doc:title": "translated", "doc:subtitle": "needs-review-translation", "doc:role:KM": "final",
+        "doc:role:JS": "translated", "doc:note:0.0": "translated", "doc:note:0.1": "needs-review-translation",
+    }
+    text = xlf.read_text(encoding="utf-8")
+    text = text.replace(f">{translated('note:0.1')}</target>", ">Исправленная заметка.</target>")
+    at = text.index('id="doc:subtitle"')
+    text = text[:at] + text[at:].replace('state="needs-review-translation"', 'state="final"', 1)
+    xlf.write_text(text, encoding="utf-8")
+    _updated, changed = apply_post_edits(xlf, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
+    assert changed == 2
+    texts = {t.key: t for t in load_project(project_path).language("ru").texts}
+    assert (texts["note:0.1"].text, texts["note:0.1"].origin, texts["note:0.1"].qa_flags) == ("Исправленная заметка.", "human", ())
+    assert (texts["subtitle"].origin, texts["subtitle"].qa_flags) == ("human", ())
+    assert texts["title"].origin == "engine"
+    shown = parallel_text(export_job(load_project(project_path)))
+    assert "subtitle" not in shown.title.machine and not shown.title.subtitle_flags and not shown.rows[0].flagged

@@ -85,9 +85,9 @@ def test_review_run_on_the_interview(tmp_path, test_models_dir, monkeypatch):
 
     # XLIFF: exactly the flagged segments need review
     xlf = SafeET.fromstring((out / "pt" / "interview.en-pt.xlf").read_bytes())
-    review = {int(u.get("id")) for u in xlf.findall(".//x:trans-unit", X)
+    review = {u.get("id") for u in xlf.findall(".//x:trans-unit", X)
               if u.find("x:target", X).get("state") == "needs-review-translation"}
-    assert review == {i["segment"] for i in items if i["segment"] is not None}
+    assert review == {str(i["segment"]) if i["segment"] is not None else f"doc:{i['text']}" for i in items}
 
     # HTML: flagged sentences marked with their reason
     page = (out / "pt" / "interview.en-pt.html").read_text()
