@@ -38,7 +38,8 @@ def document_texts(transcript: Transcript) -> tuple[tuple[str, str], ...]:
     meta = transcript.meta
     found: list[tuple[str, str]] = []
     title = meta.title.strip()
-    if title and title != Path(transcript.source_path).stem:
+    name = Path(transcript.source_path).name
+    if title and title not in (Path(name).stem, name.split(".")[0]):  # interview.en.srt -> "interview"
         found.append(("title", title))
     subtitle = dict(meta.extra).get("subtitle", "").strip()
     if subtitle:
