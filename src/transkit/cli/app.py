@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "memory_cmd",
     "edits_cmd",
     "align_cmd",
+    "mux_cmd",
 )
 
 
