@@ -274,7 +274,7 @@ def word_times_ms(clip: np.ndarray, text: str) -> list[tuple[int, int]] | None:
 INNER_PAUSE_S = (0.15, 0.45)  # between the utterances that make one sentence
 
 
-def build_words_case(seed: int, snr_db: float) -> dict:
+def build_words_case(seed: int, snr_db: float, rounds: int = 8) -> dict:
     """Long sentences made of two or three real utterances of one speaker joined with
     short pauses, the utterance texts joined with commas: the layout splits such a
     sentence into cues, and where a cue starts on an utterance's first word its true
@@ -286,7 +286,7 @@ def build_words_case(seed: int, snr_db: float) -> dict:
         raise SystemExit(f"real speech not found in {HUMAN_DATA}: apt-get install pocketsphinx-testdata")
     rng = np.random.default_rng(seed)
     sentences: list[tuple[str, list[tuple[Path, str]]]] = []
-    for round_ in range(3):
+    for round_ in range(rounds):
         for speaker in ("LV", "CD"):
             pool = [utterances[speaker][i] for i in rng.permutation(len(utterances[speaker]))]
             while pool:
@@ -294,7 +294,7 @@ def build_words_case(seed: int, snr_db: float) -> dict:
                 size = min(size, len(pool))
                 sentences.append((speaker, pool[:size]))
                 pool = pool[size:]
-    folder = CACHE / f"words-{seed}-{snr_db:g}"
+    folder = CACHE / f"words-{seed}-{snr_db:g}-{rounds}"
     truth_path = folder / "truth-words-v1.json"
     if not truth_path.exists():
         clips_of = {}
@@ -590,6 +590,7 @@ def main() -> None:
     parser.add_argument("--human", action="store_true", help="real human speech (Debian pocketsphinx-testdata) instead of flite")
     parser.add_argument("--words", action="store_true",
                         help="real speech in long sentences: cue starts inside sentences, proportional vs word times")
+    parser.add_argument("--rounds", type=int, default=8, help="--words: how many times every utterance is used")
     args = parser.parse_args()
     with_aeneas = not args.no_aeneas
     if with_aeneas and not AENEAS_PYTHON.exists():
@@ -599,7 +600,7 @@ def main() -> None:
             raise SystemExit(f"{tool} is not installed")
     print(f"machine: {os.cpu_count()} cores, load average {load_average()}")
     if args.words:
-        case = build_words_case(args.seed, args.snr)
+        case = build_words_case(args.seed, args.snr, args.rounds)
         run_words_case(case["audio"], case["truth"], case["truth_path"], with_aeneas=with_aeneas)
     elif args.human:
         case = build_human_case(args.seed, args.snr)
