@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from transkit.check import CPS_TOLERANCE, RULES, Violation, check_cues, cue_chars, cue_words, reading_time_ms
+from transkit.check import CPS_TOLERANCE, RULES, Violation, check_cues
 from transkit.model import Cue
-from transkit.profiles import get_profile
+from transkit.profiles import cue_chars, cue_words, get_profile, reading_time_ms
 from transkit.typography import NBSP
 
 EN = get_profile("netflix-en")
