@@ -318,9 +318,10 @@ def speak_with_words(ssml: str, voice: Voice) -> "tuple[np.ndarray, list[tuple[i
         code = 1
         try:
             os.close(read_end)
-            data = pickle.dumps(_synthesize_in_child(ssml.encode("utf-8"), voice))
-            with os.fdopen(write_end, "wb") as out:
-                out.write(data)
+            data = memoryview(pickle.dumps(_synthesize_in_child(ssml.encode("utf-8"), voice)))
+            while data:  # into the pipe to the parent (not a file)
+                data = data[os.write(write_end, data):]
+            os.close(write_end)
             code = 0
         finally:
             os._exit(code)
