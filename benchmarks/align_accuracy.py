@@ -578,6 +578,13 @@ def run_words_case(audio: Path, truth: dict, truth_path: Path, *, with_aeneas: b
         print(f"  {'':13} inside sentences, all          {_stats(r['inner'])}")
         print(f"  {'':13} first cue of a sentence        {_stats(r['first'])}")
         print(f"  {'':13} boundaries inside sentences that fall on a pause (joint): {r['agree']}/{r['total']}")
+    every = [
+        a - w[0]
+        for found, true, kind in zip(ours["extra"]["words"], truth["words_ms"], ours["extra"]["timing"])
+        if kind == "aligned" and len(found) == len(true)
+        for (a, _), w in zip(found, true)
+    ]
+    print(f"  every word's start (aligned sentences)        {_stats(every)}")
     print(f"transkit steps (s): {', '.join(f'{k} {v:.2f}' for k, v in ours['extra']['steps'].items())}")
 
 
