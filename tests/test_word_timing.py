@@ -197,3 +197,80 @@ def test_aligned_words_land_on_the_spoken_words(tmp_path):
     assert abs(aligned.words[joint][0] - truth) <= 120, (aligned.words[joint], truth)
     # the word before the joint ends before the pause is over
     assert aligned.words[joint - 1][1] <= truth
+
+
+# ---------------------------------------------------------------- word-level output
+
+
+def _word_job(language: str = "en", word_times: bool = True):
+    from transkit.export import ExportJob
+    from transkit.model import LanguageResult, Speaker, Translation
+
+    words = _evenly(LONG, 1000, pause_after=20, pause_ms=1500)
+    segment = _segment(LONG, words)
+    transcript = Transcript(Metadata("t"), (Speaker("KM", "Kirill Martynov"),), (Paragraph(0, "speech", LONG, "KM"),))
+    pt = LanguageResult("pt", "human", "test", "1", (Translation(0, "E o senhor John Dashwood teve então tempo.", "human"),))
+    project = Project(transcript, (segment,), (pt,))
+    texts = None if language == "en" else {0: pt.translations[0].text}
+    track = layout_track([segment], language, PROFILE, texts=texts, typography=False)
+    options = (("word_times", "1"),) if word_times else ()
+    return ExportJob(project, language, track, options=options), words
+
+
+def test_webvtt_inline_timestamps_are_the_word_times_inside_each_cue(tmp_path):
+    import re
+
+    from transkit.export import get_exporter
+    from transkit.ingest.subtitles import read_subtitle_file
+    from transkit.timing import parse_timestamp as parse_vtt_time
+
+    job, words = _word_job()
+    text = get_exporter("vtt").render(job).decode()
+    stamps = [parse_vtt_time(t) for t in re.findall(r"<(\d\d:\d\d:\d\d\.\d\d\d)>", text)]
+    assert len(stamps) == len(words) - len(job.track.cues)  # every word but each cue's first
+    assert set(stamps) <= {a for a, _ in words}
+    for cue in job.track.cues:
+        inside = [t for t in stamps if cue.start_ms <= t <= cue.end_ms]
+        assert all(cue.start_ms < t < cue.end_ms for t in inside) and inside == sorted(inside)
+    # a reader that drops the tags sees the plain cues
+    path = tmp_path / "w.vtt"
+    path.write_text(text, encoding="utf-8")
+    plain = tmp_path / "p.vtt"
+    plain.write_bytes(get_exporter("vtt").render(_word_job(word_times=False)[0]))
+    assert "<00:" not in plain.read_text()
+    read = [(c.start_ms, c.end_ms, " ".join(re.sub(r"<[^>]*>", "", " ".join(c.lines)).split())) for c in read_subtitle_file(path)]
+    want = [(c.start_ms, c.end_ms, " ".join(" ".join(c.lines).split())) for c in job.track.cues]
+    assert read == want
+
+
+def test_ass_karaoke_tags_add_up_to_each_cue_and_follow_the_words():
+    import re
+
+    import pysubs2
+
+    from transkit.export import get_exporter
+
+    job, words = _word_job()
+    subs = pysubs2.SSAFile.from_string(get_exporter("ass").render(job).decode())
+    assert len(subs.events) == len(job.track.cues)
+    starts = iter(a for a, _ in words)
+    for event, cue in zip(subs.events, job.track.cues):
+        ks = [int(k) for k in re.findall(r"\\k(\d+)", event.text)]
+        assert abs(sum(ks) * 10 - (cue.end_ms - cue.start_ms)) <= 10
+        assert event.plaintext.split() == " ".join(cue.lines).split()
+        # the karaoke clock reaches each word when it is spoken
+        clock = cue.start_ms
+        tags = re.findall(r"((?:\{\\k\d+\})+)([^{\s\\]+)", event.text)
+        for tag, word in tags:
+            durations = [int(k) for k in re.findall(r"\\k(\d+)", tag)]
+            clock += sum(durations[:-1]) * 10  # a lead-in before the first word
+            assert abs(clock - next(starts)) <= 10, (word, clock)
+            clock += durations[-1] * 10
+
+
+def test_translations_get_no_word_tags():
+    from transkit.export import get_exporter
+
+    job, _ = _word_job("pt")
+    assert "<00:" not in get_exporter("vtt").render(job).decode()
+    assert "\\k" not in get_exporter("ass").render(job).decode()

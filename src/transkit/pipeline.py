@@ -435,6 +435,7 @@ def export_project(
     audio: Path | None = None,
     progress: Progress | None = None,
     relayout: bool | None = None,
+    word_times: bool = False,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
@@ -443,7 +444,8 @@ def export_project(
     language; ``save`` writes the project JSON beside them. Bilingual formats are
     written for target languages only. ``relayout`` (subtitle sources) lays the
     translations out afresh (True) or keeps the input's cues (False); None: as
-    the project says.
+    the project says. ``word_times``: WebVTT timestamps and ASS karaoke tags on the
+    source language's words, where alignment timed them.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
@@ -473,6 +475,8 @@ def export_project(
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
+        if word_times:
+            options += (("word_times", "1"),)
         job = ExportJob(
             project=project,
             language=language,
@@ -537,6 +541,7 @@ def segment_source(
     encoding: str | None = None,
     progress: Progress | None = None,
     relayout: bool | None = None,
+    word_times: bool = False,
 ) -> ExportResult:
     """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
     project = prepare_project(source, speech_rate=speech_rate, audio=audio, encoding=encoding, progress=progress)
