@@ -101,3 +101,13 @@ def test_chinese_plain_text_is_recognised_and_translated(tmp_path, test_models_d
     english = (out / "en" / "news.en.srt").read_text(encoding="utf-8")
     assert re.search(r"\b(the|of|and|in|to)\b", english), english
     assert (out / "zh" / "news.zh.srt").is_file()
+
+
+def test_short_latin_text_needs_a_sure_guess_but_other_scripts_are_never_english():
+    # lingua reads the two words of pysubs2's test file as Catalan at 0.67
+    language, notice = choose_language("Test subtitle.")
+    assert language == "en" and "'ca'" in notice
+    assert choose_language("Merci beaucoup.") == ("fr", "")
+    russian, notice = choose_language("Привет, как дела?")
+    assert russian == "ru"  # unsure of the exact language, sure it is not English
+    assert choose_language("你好，你今天怎么样？")[0] == "zh"

@@ -24,6 +24,9 @@ CANDIDATES = (
 MIN_LETTERS = 12
 # lingua's confidence (0..1, relative to the other candidates) needed to act on a guess.
 MIN_CONFIDENCE = 0.5
+# A text this short ("Test subtitle." reads as Catalan at 0.67) needs a surer guess.
+SHORT_LETTERS = 40
+MIN_CONFIDENCE_SHORT = 0.8
 # Read at most this much text: more does not change the answer, only the time.
 _SAMPLE_CHARS = 4000
 
@@ -34,22 +37,35 @@ class Identified:
 
     language: str
     confidence: float
+    letters: int = SHORT_LETTERS
 
     @property
     def sure(self) -> bool:
-        return self.confidence >= MIN_CONFIDENCE
+        needed = MIN_CONFIDENCE_SHORT if self.letters < SHORT_LETTERS else MIN_CONFIDENCE
+        return self.confidence >= needed
 
 
 def identify_language(text: str) -> Identified | None:
     """The language of ``text``, or None when there is too little text to tell."""
     sample = _sample(text)
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < (MIN_LETTERS if _mostly_latin(sample) else 2):
         return None
     values = _detector().compute_language_confidence_values(sample)
     if not values:
         return None
     best = values[0]
-    return Identified(_code(best.language), float(best.value))
+    return Identified(_code(best.language), float(best.value), letters)
+
+
+def _mostly_latin(text: str) -> bool:
+    """Whether most letters are Latin: only then is English a plausible fallback
+    (Cyrillic or Chinese text is never English, however unsure the exact language)."""
+    import unicodedata
+
+    letters = [ch for ch in _sample(text) if ch.isalpha()]
+    latin = sum(1 for ch in letters if unicodedata.name(ch, "").startswith("LATIN"))
+    return latin * 2 >= len(letters)
 
 
 def _sample(text: str) -> str:
@@ -99,10 +115,14 @@ def choose_language(text: str, *, declared: str | None = None, forced: str | Non
         return declared, ""
     if found is None:
         return "en", "too little text to tell its language; taken as English - give --from if it is not"
-    if not found.sure and found.language != "en":
+    if not found.sure and found.language != "en" and _mostly_latin(text):
         return "en", (
             f"cannot tell the language for sure (perhaps {found.language!r}, confidence {found.confidence:.2f}); "
             "taken as English - give --from if it is not"
+        )
+    if not found.sure:
+        return found.language, (
+            f"language guessed as {found.language!r} (confidence {found.confidence:.2f}); give --from if it is not"
         )
     return found.language, ""
 
