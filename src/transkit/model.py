@@ -95,6 +95,9 @@ class Segment:
     char_end: int = 0
     timing: TimingSource = "estimated"
     confidence: float | None = None
+    # (start_ms, end_ms) of each word of ``text`` (split on white space), when
+    # alignment timed them; empty otherwise
+    words: tuple[tuple[int, int], ...] = ()
 
     @property
     def duration_ms(self) -> int:

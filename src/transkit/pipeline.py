@@ -450,6 +450,7 @@ def export_project(
     progress: Progress | None = None,
     review: bool = False,
     relayout: bool | None = None,
+    word_times: bool = False,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
@@ -459,7 +460,8 @@ def export_project(
     review editions (QA flags marked in the PDF margin). Bilingual formats are
     written for target languages only. ``relayout`` (subtitle sources) lays the
     translations out afresh (True) or keeps the input's cues (False); None: as
-    the project says.
+    the project says. ``word_times``: WebVTT timestamps and ASS karaoke tags on the
+    source language's words, where alignment timed them.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
@@ -491,6 +493,8 @@ def export_project(
         options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
         if review:
             options += (("review", "yes"),)
+        if word_times:
+            options += (("word_times", "1"),)
         job = ExportJob(
             project=project,
             language=language,
@@ -555,6 +559,7 @@ def segment_source(
     encoding: str | None = None,
     progress: Progress | None = None,
     relayout: bool | None = None,
+    word_times: bool = False,
 ) -> ExportResult:
     """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
     project = prepare_project(source, speech_rate=speech_rate, audio=audio, encoding=encoding, progress=progress)
@@ -735,3 +740,87 @@ def run_batch(
     from .batch import run_parallel
 
     return run_parallel(sources, settings, jobs=jobs, progress=progress)
+
+
+# ---------------------------------------------------------------- subtitle tracks into the video
+
+
+@dataclass(frozen=True)
+class MuxResult:
+    video: str
+    languages: tuple[str, ...]  # in track order; the first is the default track
+    written: tuple[str, ...]
+
+
+def mux_video(
+    project: Project,
+    video: Path,
+    out_dir: Path,
+    languages: Sequence[str],
+    *,
+    profile_for: Callable[[str], StyleProfile] = default_profile_for,
+    mkv_subtitles: str = "srt",
+    burn: str | None = None,
+    progress: Progress | None = None,
+) -> MuxResult:
+    """Put a project's subtitles into ``video``: ``VIDEO.subtitles.mkv`` (SRT or ASS
+    tracks) and ``VIDEO.subtitles.mp4`` (mov_text), one track per language, the
+    first language the default, picture and sound copied; with ``burn``, also
+    ``VIDEO.LANG.burned.mp4`` with that language drawn onto the picture (ASS
+    styling, re-encoded)."""
+    import tempfile
+
+    from .align.audio import ffmpeg_binary
+    from .export import ExportJob, get_exporter
+    from .fsio import atomic_output, atomic_write_bytes
+    from .video.mux import SubtitleTrack, burn_args, mux_args, probe_video, run_ffmpeg
+
+    if mkv_subtitles not in ("srt", "ass"):
+        raise UsageError(f"MKV subtitles must be srt or ass, not {mkv_subtitles!r}")
+    languages = tuple(dict.fromkeys(languages))
+    if not languages:
+        raise UsageError("no languages to put into the video", hint="give --to, e.g. --to pt,en")
+    info = probe_video(video)
+    ffmpeg = ffmpeg_binary()
+    name = video.name
+    stem = video.stem
+    outputs = {"mkv": out_dir / f"{stem}.subtitles.mkv", "mp4": out_dir / f"{stem}.subtitles.mp4"}
+    if burn:
+        outputs["burn"] = out_dir / f"{stem}.{burn}.burned.mp4"
+    for path in outputs.values():
+        if path.resolve() == video.resolve():
+            raise UsageError("the output would overwrite the video", hint="choose another output folder")
+    written: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="transkit-mux-") as tmp:
+        files: dict[tuple[str, str], Path] = {}
+        for n, language in enumerate(dict.fromkeys(languages + ((burn,) if burn else ()))):
+            track = build_track(project, language, profile_for(language))
+            job = ExportJob(project=project, language=language, track=track)
+            for fmt in ("srt", "ass"):
+                path = Path(tmp) / f"track{n}.{fmt}"
+                atomic_write_bytes(path, get_exporter(fmt).render(job))
+                files[(language, fmt)] = path
+        for container in ("mkv", "mp4"):
+            _notify(progress, ProgressEvent(name, "mux", container))
+            fmt = mkv_subtitles if container == "mkv" else "srt"
+            tracks = [SubtitleTrack(files[(lang, fmt)], lang) for lang in languages]
+            with atomic_output(outputs[container]) as part:
+                run_ffmpeg(mux_args(ffmpeg, video, tracks, part, container), outputs[container])
+            written.append(str(outputs[container]))
+        if burn:
+            from importlib import resources
+
+            # libass reads the ASS file's font (DejaVu Sans) from the bundled fonts
+            atomic_write_bytes(Path(tmp) / "burn.ass", files[(burn, "ass")].read_bytes())
+            for font in Path(str(resources.files("transkit") / "fonts")).glob("DejaVuSans*.ttf"):
+                atomic_write_bytes(Path(tmp) / "fonts" / font.name, font.read_bytes())
+            target = outputs["burn"]
+
+            def on_progress(done: int, total: int) -> None:
+                _notify(progress, ProgressEvent(name, "burn", burn, done=done, total=total))
+
+            with atomic_output(target) as part:
+                args = burn_args(ffmpeg, video.resolve(), "burn.ass", "fonts", part.resolve())
+                run_ffmpeg(args, target, cwd=tmp, duration_ms=info.duration_ms, progress=on_progress)
+            written.append(str(target))
+    return MuxResult(str(video), languages, tuple(written))

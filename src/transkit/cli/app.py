@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "edits_cmd",
     "align_cmd",
     "glossary_cmd",
+    "mux_cmd",
 )
 
 

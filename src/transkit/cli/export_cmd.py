@@ -25,6 +25,9 @@ def register(app: typer.Typer) -> None:
             "--relayout/--keep-cues",
             help="Subtitle sources: lay each language out afresh instead of keeping the input's cues (default: as the project says).",
         ),
+        word_times: bool = typer.Option(
+            False, "--word-times", help="Aligned projects: word timestamps in WebVTT and karaoke tags in ASS (source language)."
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Write subtitles or bilingual documents from a project file.
@@ -36,6 +39,8 @@ def register(app: typer.Typer) -> None:
           transkit export translations/interview.project.json --formats srt,vtt,ass
 
           transkit export translations/interview.project.json --to pt --formats pdf --review -o review/
+
+          transkit export translations/en/interview.project.json --to en --formats vtt,ass --word-times
         """
         from ..config import load_config
         from ..pipeline import export_project, source_stem
@@ -58,6 +63,7 @@ def register(app: typer.Typer) -> None:
             audio=audio,
             review=review,
             relayout=relayout_option(relayout, cfg),
+            word_times=word_times,
         )
         for lang in result.languages:
             for path in lang.written:
