@@ -4,7 +4,8 @@
 #     and bilingual documents (PDF, HTML, DOCX, Markdown), timed from the speech-rate
 #     model and translated offline with the real Firefox English->Portuguese model;
 #  2. demo-output/: the same, timed to a spoken version of the interview that is
-#     synthesised offline (.cache/demo/interview.mp4, two voices) and aligned.
+#     synthesised offline (.cache/demo/interview.mp4, two voices) and aligned, and the
+#     recording with its English and Portuguese tracks (demo-output/interview.subtitles.{mkv,mp4}).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,4 +15,5 @@ if [ ! -f .cache/demo/interview.mp4 ]; then
     .venv/bin/python scripts/make_demo_audio.py --video
 fi
 .venv/bin/transkit run source/interview.md --to pt --audio .cache/demo/interview.mp4 --out demo-output "$@"
+.venv/bin/transkit mux .cache/demo/interview.mp4 demo-output --to en,pt
 echo "demo: subtitles and documents in translations/ (estimated timing) and demo-output/ (aligned to .cache/demo/interview.mp4)"

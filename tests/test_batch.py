@@ -81,7 +81,15 @@ def _engine_sentences(summary: list[dict]) -> int:
 
 
 def _distinct_sentences(paths: list[Path]) -> set[str]:
-    return {text for copy in corpus_sentences(paths) for text in copy if text.strip()}
+    """Every distinct text the engine translates: the sentences, and the title, roles
+    and note sentences that documents show translated too."""
+    from transkit.doctexts import document_texts
+    from transkit.ingest import load_transcript
+
+    texts = {text for copy in corpus_sentences(paths) for text in copy if text.strip()}
+    for path in paths:
+        texts |= {text for _key, text in document_texts(load_transcript(path))}
+    return texts
 
 
 def test_corpus_copies_differ_but_share_sentences(tmp_path):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_corpus import corpus_sentences, write_varied_copies
+from batch_corpus import write_varied_copies
 
 distributed = pytest.importorskip("distributed", reason="needs transkit[cluster] (pip install -e '.[test,cluster]')")
 
@@ -387,8 +387,11 @@ def test_client_killed_rerun_resumes_from_memory(make_cluster, tmp_path, referen
     translated = _translated(work / "resume.json")
     assert translated[finished] == 0  # its sentences came from the memory
     known = kept_texts  # never sent for translation again
-    for path, sentences in zip(reference["paths"], corpus_sentences(reference["paths"])):
-        assert translated[path.name] <= len({s for s in sentences if s.strip()} - known), path.name
+    from transkit.pipeline import prepare_project, texts_to_translate
+
+    for path in reference["paths"]:
+        texts = {t for t in texts_to_translate(prepare_project(path)) if t.strip()}
+        assert translated[path.name] <= len(texts - known), path.name
     assert _files(work / "out") == reference["files"]
     assert _rows(work / "client.sqlite") == reference["rows"]
 

@@ -45,10 +45,13 @@ def split_interview(folder: Path) -> list[Path]:
 
 
 def unique_sentences(paths: list[Path]) -> set[str]:
+    """Every distinct text the engine translates: sentences, and the title, roles and notes."""
+    from transkit.doctexts import document_texts
     from transkit.ingest import load_transcript
     from transkit.segment import segment_transcript
 
-    return {s.text for p in paths for s in segment_transcript(load_transcript(p)) if s.text.strip()}
+    found = {s.text for p in paths for s in segment_transcript(load_transcript(p)) if s.text.strip()}
+    return found | {text for p in paths for _key, text in document_texts(load_transcript(p))}
 
 
 def memory_rows(path: Path) -> dict[str, str]:

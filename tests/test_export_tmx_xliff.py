@@ -87,8 +87,13 @@ def test_machine_output_is_marked_for_review_and_missing_targets_are_absent(tmp_
     units = {int(u.get("id")): u for u in root.findall(".//x:trans-unit", X)}
     assert units[5].find("x:target", X) is None
     target = units[0].find("x:target", X)
-    assert (target.get("state"), target.get("state-qualifier")) == ("needs-review-translation", "mt-suggestion")
+    # machine output: "translated", and "needs-review-translation" (what CAT tools filter on) where QA flagged it
+    assert (target.get("state"), target.get("state-qualifier")) == ("translated", "mt-suggestion")
+    flagged = units[2].find("x:target", X)
+    assert (flagged.get("state"), flagged.get("state-qualifier")) == ("needs-review-translation", "mt-suggestion")
     assert "length-ratio" in units[2].find("x:note", X).text
+    states = [u.find("x:target", X).get("state") for u in units.values() if u.find("x:target", X) is not None]
+    assert states.count("needs-review-translation") == 1
 
 
 def post_edit(path: Path, changes: dict[str, str]) -> None:
@@ -286,3 +291,38 @@ def test_xliff_2_files_are_read_too(tmp_path):
     assert import_xliff(path, project, "ru") == [
         (0, "Has NATO ever wanted to conquer or divide Russia?", "Стремилось ли НАТО когда-либо завоевать Россию?")
     ]
+
+
+def test_flagged_units_need_review_and_accepting_or_editing_them_clears_the_flags(tmp_path):
+    """A translator filters on needs-review-translation, fixes one unit, accepts another
+    unchanged (state final); both come back as human translations without flags."""
+    from dataclasses import replace
+
+    from transkit.postedit import apply_post_edits
+    from transkit.projectfile import load_project, save_project
+
+    project = fixture_project()
+    result = project.language("ru")
+    flags = {1: ("negation: the source negates, the translation has no negation",), 4: ("added-negation: x",)}
+    translations = tuple(replace(t, origin="engine", qa_flags=flags.get(t.segment_id, ())) for t in result.translations)
+    project = replace(project, languages=(replace(result, translations=translations),))
+    project_path = tmp_path / "interview.project.json"
+    save_project(project, project_path)
+    path = write(project, "xliff", tmp_path / "interview.en-ru.xlf")
+    root = SafeET.fromstring(path.read_bytes())
+    review = [u.get("id") for u in root.findall(".//x:trans-unit", X)
+              if u.find("x:target", X).get("state") == "needs-review-translation"]
+    assert review == ["1", "4"]
+    text = path.read_text(encoding="utf-8")
+    current = {t.segment_id: t.text for t in translations}
+    text = text.replace(f">{current[1]}</target>", ">Исправленный перевод.</target>")
+    unit4 = text.index('<trans-unit id="4"')
+    text = text[:unit4] + text[unit4:].replace('state="needs-review-translation"', 'state="final"', 1)
+    path.write_text(text, encoding="utf-8")
+    updated, _language, changed = apply_post_edits(path, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
+    assert changed == 2
+    after = {t.segment_id: t for t in load_project(project_path).language("ru").translations}
+    assert (after[1].text, after[1].origin, after[1].qa_flags) == ("Исправленный перевод.", "human", ())
+    assert (after[4].text, after[4].origin, after[4].qa_flags) == (current[4], "human", ())
+    again = SafeET.fromstring(write(updated, "xliff", tmp_path / "again.xlf").read_bytes())
+    assert not [u for u in again.findall(".//x:target", X) if u.get("state") == "needs-review-translation"]

@@ -15,6 +15,7 @@ from transkit.cli.sources import expand_sources
 from transkit.pipeline import prepare_project, run_source, segment_source
 from transkit.profiles import get_profile
 from transkit.runs import RunSettings
+from transkit.projectfile import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = ROOT / "source" / "interview.md"
@@ -56,7 +57,12 @@ def test_run_translates_then_reuses_memory_and_rewrites_nothing(settings):
     first = run_source(INTERVIEW, settings)
     english, portuguese = first.languages
     assert (english.language, portuguese.language) == ("en", "pt")
-    assert portuguese.engine == "firefox" and portuguese.translated == portuguese.segments == 169
+    # the engine also translated the title, subtitle, two roles and eight sentences of the notes
+    assert portuguese.engine == "firefox" and portuguese.segments == 169 and portuguese.translated == 169 + 12
+    project = load_project(first.project_path)
+    texts = {t.key: t for t in project.language("pt").texts}
+    assert {"title", "subtitle", "role:KM", "role:JS", "note:0.0", "note:1.1"} <= set(texts)
+    assert all(t.text.strip() and t.text != t.source for t in texts.values())
     out = settings.out_dir
     pt_cues = list(srt.parse((out / "pt" / "interview.pt.srt").read_text()))
     assert len(pt_cues) == portuguese.cues

@@ -216,3 +216,146 @@ def test_no_false_negation_flags_on_the_real_interview_translation():
     (pt,) = [lang for lang in project["languages"] if lang["language"] == "pt"]
     flagged = [texts[t["segment_id"]] for t in pt["translations"] if negation_lost(texts[t["segment_id"]], t["text"], "en", "pt")]
     assert flagged == ["And no such plans have ever existed."]
+
+
+# --------------------------------------------------------------------------- added negation
+
+from transkit.translate.qa import check_document, negation_added  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "source, output, target, word",
+    [
+        ("I do.", "Eu não.", "pt", "não"),  # the real model's slip on the interview's last answer
+        ("We believe in that worldview.", "Wir glauben nicht an diese Weltanschauung.", "de", "nicht"),
+        ("It was possible.", "Это было не возможно.", "ru", "не"),
+    ],
+)
+def test_added_negation_is_flagged(source, output, target, word):
+    assert negation_added(source, output, "en", target) == word
+    assert [f.code for f in check_segment(source, output, "en", target)] == ["added-negation"]
+
+
+@pytest.mark.parametrize(
+    "source, output, target",
+    [
+        ("I don't.", "Eu não.", "pt"),  # the source negates too
+        ("Zelensky has urged NATO to help, albeit unsuccessfully.", "Zelensky pediu ajuda à NATO, sem sucesso.", "pt"),
+        ("I met a person there.", "J'y ai rencontré une personne.", "fr"),  # "personne" = a person
+        ("I do.", "我做。", "zh"),  # no word list: not judged
+    ],
+)
+def test_negation_that_is_not_added_is_not_flagged(source, output, target):
+    assert negation_added(source, output, "en", target) == ""
+
+
+def test_no_false_added_negation_on_the_real_interview_translation():
+    import json
+    from pathlib import Path
+
+    project = json.loads((Path(__file__).resolve().parent.parent / "translations" / "interview.project.json").read_text())
+    texts = {s["id"]: s["text"] for s in project["segments"]}
+    (pt,) = [lang for lang in project["languages"] if lang["language"] == "pt"]
+    flagged = [texts[t["segment_id"]] for t in pt["translations"] if negation_added(texts[t["segment_id"]], t["text"], "en", "pt")]
+    assert flagged == ["I do."]
+
+
+# --------------------------------------------------------------------------- term consistency
+
+from transkit.translate.terms import rendering, source_terms, term_renderings  # noqa: E402
+
+
+def test_a_term_rendered_two_ways_is_flagged_where_it_differs_from_the_majority():
+    sources = [
+        "Has NATO ever wanted to divide Russia?",
+        "No, NATO is a defensive alliance.",
+        "What was the best time between NATO and Russia?",
+        "NATO is an alliance of 30 allies.",
+    ]
+    outputs = [
+        "A NATO já quis dividir a Rússia?",
+        "Não, a NATO é uma aliança defensiva.",
+        "Qual foi o melhor momento entre a OTAN e a Rússia?",
+        "A NATO é uma aliança de 30 aliados.",
+    ]
+    flags = check_document(sources, outputs, "en", "pt")
+    assert [[f.code for f in fs] for fs in flags] == [[], [], ["inconsistent-term"], []]
+    detail = flags[2][0].detail
+    assert "'OTAN' here" in detail and "'NATO' 3×" in detail and "'OTAN' 1×" in detail
+    # the same document rendered one way throughout is not flagged
+    assert check_document(sources, [o.replace("OTAN", "NATO") for o in outputs], "en", "pt") == [()] * 4
+
+
+def test_renderings_tolerate_spelling_and_inflection_but_not_other_words():
+    assert rendering("Ukraine", "Ukraine wanted membership.", "Durante anos, a Ucrânia queria a adesão.") == ["Ucrânia"]
+    assert rendering("NATO", "Members of NATO.", "Membros da OTAN.") == ["OTAN"]
+    assert rendering("UN", "The UN said so.", "A ONU disse isso.") == ["ONU"]
+    assert rendering("Cold", "After the Cold War.", "Depois da Guerra Fria.") == []  # lower case / other word: unknown
+    sources = ["Russia said so.", "It is Russia again.", "About Russia."]
+    outputs = ["A Rússia disse isso.", "É a Rússia outra vez.", "Sobre a Rússia."]
+    (russia,) = term_renderings(sources, outputs)
+    assert russia.consistent and russia.main == "Rússia"
+    inflected = term_renderings(["Russia said so.", "We met Russia."], ["Россия сказала.", "Мы встретили Россию."])
+    assert inflected == [] or all(t.consistent for t in inflected)
+
+
+def test_source_terms_are_recurring_names_and_acronyms_only():
+    texts = ["Some people say NATO is big.", "Some think Russia is. And NATO?", "We met in Russia and Putin's men."]
+    assert source_terms(texts) == ["NATO", "Russia"]  # "Some" only starts sentences, "Putin" occurs once
+
+
+def test_the_real_interview_flags_nato_and_otan():
+    import json
+    from pathlib import Path
+
+    project = json.loads((Path(__file__).resolve().parent.parent / "translations" / "interview.project.json").read_text())
+    texts = {s["id"]: s["text"] for s in project["segments"]}
+    (pt,) = [lang for lang in project["languages"] if lang["language"] == "pt"]
+    sources = [texts[t["segment_id"]] for t in pt["translations"]]
+    outputs = [t["text"] for t in pt["translations"]]
+    flags = check_document(sources, outputs, "en", "pt")
+    flagged = [(o, f.detail.split(" is ")[0]) for o, fs in zip(outputs, flags) for f in fs]
+    nato = [o for o, term in flagged if term == "'NATO'"]
+    assert nato and all("OTAN" in o for o in nato)
+    assert {term for _o, term in flagged} <= {"'NATO'", "'Yugoslavia'"}  # Iugoslávia beside Jugoslávia: real too
+
+
+def test_multi_word_names_are_terms_and_their_words_are_not_terms_alone():
+    texts = [
+        "The Baltic states met Jens Stoltenberg.",
+        "And Jens Stoltenberg said so to Novaya Gazeta.",
+        "The paper Novaya Gazeta asked the Baltic states.",
+        "The end came.",
+    ]
+    terms = source_terms(texts)
+    assert "Jens Stoltenberg" in terms and "Novaya Gazeta" in terms and "Baltic" in terms
+    assert not {"Jens", "Stoltenberg", "The", "And", "Novaya"} & set(terms)
+
+
+def test_a_derived_word_rendered_like_a_name_is_not_a_term_of_its_own():
+    sources = ["Russia said so.", "We met Russia again.", "Ask the Russian side.", "A Russian view."]
+    outputs = ["A Rússia disse.", "Encontrámos a Rússia.", "Pergunte à Rússia.", "Uma visão Rússia."]
+    assert [t.term for t in term_renderings(sources, outputs)] == ["Russia"]
+
+
+def test_draft_glossary_is_a_glossary_with_the_most_frequent_renderings():
+    from transkit.translate.glossary import parse_glossary
+    from transkit.translate.terms import draft_glossary
+
+    sources = ["Has NATO grown?", "NATO is big.", "We left NATO.", "Talk to Jens Stoltenberg.", "Jens Stoltenberg spoke."]
+    outputs = ["A OTAN cresceu?", "A NATO é grande.", "Saímos da OTAN.", "Fale com Jens Stoltenberg.", "Jens Stoltenberg falou."]
+    text = draft_glossary(sources, outputs, "pt")
+    terms = {t.source: t.target for t in parse_glossary(text).terms}
+    assert terms == {"NATO": "OTAN", "Jens Stoltenberg": "Jens Stoltenberg"}
+    assert "# NATO: rendered 'OTAN' 2×, 'NATO' 1×" in text
+    assert draft_glossary(sources, outputs, "pt", skip=["NATO"]).count("NATO") == 0
+
+
+def test_terms_compare_across_scripts():
+    sources = ["NATO is big.", "We left NATO.", "Has NATO grown?"]
+    outputs = ["НАТО большое.", "Мы вышли из NATO.", "НАТО выросло?"]
+    (nato,) = term_renderings(sources, outputs)
+    assert dict(nato.variants) == {"НАТО": 2, "NATO": 1}
+    inflected = term_renderings(["Russia said so.", "We met Russia.", "Ask Russia."],
+                                ["Россия сказала.", "Мы встретили Россию.", "Спросите Россию."])
+    assert [(t.term, t.consistent) for t in inflected] == [("Russia", True)]

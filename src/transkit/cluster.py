@@ -65,13 +65,13 @@ def file_task(source: Path, settings: RunSettings, memory, glossary: tuple[str, 
     which sentences to look up; an unreadable source fails here, before any task."""
     from .cluster_worker import FileTask
     from .fsio import read_input_bytes
-    from .pipeline import prepare_project
+    from .pipeline import prepare_project, texts_to_translate
 
     data = read_input_bytes(source, "source")
     rows: list[tuple[str, ...]] = []
     if memory is not None:
         project = prepare_project(source, replace(settings, audio=None))
-        texts = [segment.text for segment in project.segments]
+        texts = texts_to_translate(project)
         source_language = project.transcript.meta.language
         for language in dict.fromkeys(settings.languages):
             if language != source_language:

@@ -11,12 +11,14 @@ renamed over the target, so a crash never leaves a half-written file.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator
 
 from .errors import InputError, OutputError, UsageError
 
@@ -62,6 +64,30 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
         pass
     atomic_write_bytes(target, data)
     return True
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """For a file another program writes (ffmpeg): yields a temporary path in the
+    target folder; when the block ends without an exception it is renamed over
+    ``path``, otherwise removed, so a failed or interrupted write leaves nothing."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(_why(exc), path=str(target.parent), hint="choose a writable output folder") from exc
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _why(exc: OSError) -> str:

@@ -254,7 +254,8 @@ def _layout_unit(
     if end - start > len(pieces) * profile.max_duration_ms:
         pieces = split_sentence(words, language, profile, end - start)
     drafts = []
-    for (piece_start, piece_end), piece in zip(_share_time(start, end, pieces, profile), pieces):
+    spans = _word_times(start, end, pieces, unit.segments[0], profile) or _share_time(start, end, pieces, profile)
+    for (piece_start, piece_end), piece in zip(spans, pieces):
         lines = break_lines(" ".join(piece), language, profile.max_chars_per_line, profile.max_lines)
         drafts.append(_Draft(piece_start, piece_end, lines, (speaker,) * len(lines), ids, max(piece_start, unit.start_ms)))
     return drafts
@@ -377,6 +378,60 @@ def _share_time(start: int, end: int, pieces: list[tuple[str, ...]], profile: St
     for duration in durations:
         spans.append((t, t + duration))
         t += duration + gap
+    return spans
+
+
+END_AFTER_WORDS_MS = 500  # a cue inside a sentence stays this long after its last word (if the next one allows)
+
+
+def _word_times(
+    start: int, end: int, pieces: list[tuple[str, ...]], segment: Segment, profile: StyleProfile
+) -> list[tuple[int, int]] | None:
+    """Consecutive (start, end) per piece from the aligned times of the sentence's
+    words: each piece after the first starts when its first word is spoken, each
+    but the last ends after its last word (``END_AFTER_WORDS_MS``, and never closer
+    than ``min_gap_ms`` to the next piece), with the minimum duration where the time
+    allows. A translation's pieces are placed by where their characters fall in the
+    spoken sentence: the same fraction of the English words' speaking time (pauses
+    inside the sentence are skipped, not shared out). None when the sentence has no
+    word times (then the time is shared in proportion to characters)."""
+    tokens = segment.text.split()
+    words = segment.words
+    if len(pieces) < 2 or not words or len(words) != len(tokens):
+        return None
+    offsets, at = [], 0
+    for token in tokens:
+        offsets.append(at)
+        at += len(token) + 1
+    total = max(1, at - 1)
+
+    def time_at(char: float, ending: bool) -> int:
+        """When source character ``char`` is spoken (word ends: ``ending``)."""
+        k = max(0, min(len(tokens) - 1, next((i for i in range(len(tokens)) if offsets[i] > char), len(tokens)) - 1))
+        within = (char - offsets[k]) / max(1, len(tokens[k]))
+        if within >= 1.0 or (ending and within > 0.999):
+            return words[k][1]
+        return round(words[k][0] + max(0.0, within) * (words[k][1] - words[k][0]))
+
+    lengths = [text_length(p) for p in pieces]
+    scale = total / max(1, text_length([w for p in pieces for w in p]))
+    bounds, chars = [], 0
+    for length in lengths:
+        bounds.append((chars * scale, (chars + length) * scale))
+        chars += length + 1
+    starts = [start] + [min(max(time_at(a, False), start), end) for a, _ in bounds[1:]]
+    for i in range(1, len(starts)):  # in order, each piece with at least some time
+        starts[i] = max(starts[i], starts[i - 1] + 1)
+    gap = profile.min_gap_ms
+    spans = []
+    for i, (_, b) in enumerate(bounds):
+        if i + 1 == len(bounds):
+            spans.append((starts[i], max(end, starts[i] + 1)))
+            break
+        latest = starts[i + 1] - gap
+        piece_end = min(time_at(b, True) + END_AFTER_WORDS_MS, latest)
+        piece_end = min(max(piece_end, starts[i] + profile.min_duration_ms), latest)
+        spans.append((starts[i], max(piece_end, starts[i] + 1)))
     return spans
 
 

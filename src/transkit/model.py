@@ -95,6 +95,9 @@ class Segment:
     char_end: int = 0
     timing: TimingSource = "estimated"
     confidence: float | None = None
+    # (start_ms, end_ms) of each word of ``text`` (split on white space), when
+    # alignment timed them; empty otherwise
+    words: tuple[tuple[int, int], ...] = ()
 
     @property
     def duration_ms(self) -> int:
@@ -144,6 +147,19 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class TextTranslation:
+    """The translation of a document text that is not a segment: the title, the
+    subtitle, a speaker's role or a sentence of an editor's note (keys: see
+    ``transkit.doctexts``). ``source`` is the text that was translated."""
+
+    key: str
+    source: str
+    text: str
+    origin: TranslationOrigin = "engine"
+    qa_flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class LanguageResult:
     """Everything a project knows about one target language."""
 
@@ -153,6 +169,7 @@ class LanguageResult:
     model_version: str = ""
     translations: tuple[Translation, ...] = ()
     options: tuple[tuple[str, str], ...] = ()
+    texts: tuple[TextTranslation, ...] = ()  # title, roles, notes (older project files: none)
 
 
 @dataclass(frozen=True)

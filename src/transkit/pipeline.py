@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Sequence
 
 from .errors import UsageError
 from .fsio import write_if_changed
-from .model import LanguageResult, Project, Track, Translation
+from .model import LanguageResult, Project, TextTranslation, Track, Translation
 from .profiles import StyleProfile, default_profile_for
 from .runs import (
     ExportResult,
@@ -124,6 +124,14 @@ def open_translators(settings: RunSettings) -> OpenTranslators:
     return OpenTranslators(settings.engine, settings.translate_options, settings.models_dir)
 
 
+def texts_to_translate(project: Project) -> list[str]:
+    """What ``translate_project`` sends for translation, in order: every segment,
+    then the document's own texts (title, roles, notes)."""
+    from .doctexts import document_texts
+
+    return [segment.text for segment in project.segments] + [text for _key, text in document_texts(project.transcript)]
+
+
 def translate_project(
     project: Project,
     languages: Sequence[str],
@@ -141,6 +149,7 @@ def translate_project(
     each language's engine is opened and closed here. ``memory`` is a memory to
     use instead of the one the settings name (a cluster worker's rows in memory:
     ``translate.memory.CarriedMemory``); it is left open."""
+    from .doctexts import document_texts
     from .translate.service import translate_texts
 
     owned = memory is None
@@ -148,7 +157,9 @@ def translate_project(
         memory = open_memory(settings.use_memory, settings.memory_path)
     glossary = open_glossary(settings.glossary)
     source_language = project.transcript.meta.language
-    texts = [segment.text for segment in project.segments]
+    # the title, roles and notes go in the same call, so memory, glossary and QA apply to them
+    extra = document_texts(project.transcript)
+    texts = texts_to_translate(project)
     results = {lang.language: lang for lang in project.languages}
     engine_counts: dict[str, int] = {}
     try:
@@ -185,12 +196,20 @@ def translate_project(
                     project.segments, batch.texts, batch.origins, batch.qa_flags
                 )
             )
+            first = len(project.segments)
+            doc_texts = tuple(
+                TextTranslation(key, source, text, "human" if origin == "human" else "engine", tuple(flags))
+                for (key, source), text, origin, flags in zip(
+                    extra, batch.texts[first:], batch.origins[first:], batch.qa_flags[first:]
+                )
+            )
             results[language] = LanguageResult(
                 language=language,
                 engine=batch.engine,
                 model=batch.model_id,
                 model_version=batch.model_version,
                 translations=translations,
+                texts=doc_texts,
                 options=(("options", settings.translate_options.key()),),
             )
             engine_counts[language] = batch.engine_sentences
@@ -310,6 +329,8 @@ def render_project(
     out_dir: Path = Path("."),
     progress: Progress | None = None,
     relayout: bool | None = None,
+    review: bool = False,
+    word_times: bool = False,
 ) -> RenderedProject:
     """Lay out and render ``formats`` for each language of a project as bytes (no
     translation, no writing here), and lint the rendered subtitles.
@@ -319,7 +340,10 @@ def render_project(
     profile. Bilingual formats are rendered for target languages only. ``out_dir`` is
     only used to link ``audio`` relative to where documents will be written.
     ``relayout`` (subtitle sources) lays the translations out afresh (True) or keeps
-    the input's cues (False); None: as the project says.
+    the input's cues (False); None: as the project says. ``review`` renders the
+    review editions (QA flags marked in the PDF margin); ``word_times``: WebVTT
+    timestamps and ASS karaoke tags on the source language's words, where
+    alignment timed them.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
@@ -349,6 +373,10 @@ def render_project(
         folder = "" if flat else f"{language}/"
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, out_dir / folder)),) if audio else ()
+        if review:
+            options += (("review", "yes"),)
+        if word_times:
+            options += (("word_times", "1"),)
         job = ExportJob(
             project=project,
             language=language,
@@ -398,12 +426,14 @@ def export_project(
     audio: Path | None = None,
     progress: Progress | None = None,
     relayout: bool | None = None,
+    review: bool = False,
+    word_times: bool = False,
 ) -> ExportResult:
     """``render_project``, then write the files into ``out_dir``."""
     rendered = render_project(
         project, stem, languages, formats,
         profile_for=profile_for, flat=flat, save=save, audio=audio, out_dir=out_dir, progress=progress,
-        relayout=relayout,
+        relayout=relayout, review=review, word_times=word_times,
     )
     written = write_rendered(rendered.files, out_dir)
     return _export_result(rendered, written, out_dir)
@@ -454,6 +484,7 @@ def segment_source(source: Path, settings: RunSettings = RunSettings(), progress
         save=True,
         progress=progress,
         relayout=settings.relayout,
+        word_times=settings.word_times,
     )
     return SegmentResult(exported, prepared.alignment)
 
@@ -469,6 +500,7 @@ class RenderedSource:
     engine_counts: tuple[tuple[str, int], ...]  # (language, sentences the engine translated)
     stage_seconds: tuple[tuple[str, float], ...]
     alignment: tuple[str, ...] = ()  # with audio: the aligner's report, line by line
+    warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
 
     @property
     def files(self) -> tuple[tuple[str, bytes], ...]:
@@ -497,6 +529,11 @@ def render_source(
     clock = time.perf_counter()
     prepared = prepare(source, settings, progress)
     project = prepared.project
+    from .attribution import refuse_uncertain, uncertain_attributions
+
+    if settings.refuse_uncertain:
+        refuse_uncertain(project.transcript, name)
+    warnings = uncertain_attributions(project.transcript, name)
     if project.subtitles is not None and settings.relayout is not None:
         # recorded in the project file, so a later `transkit export` lays out the same way
         project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
@@ -521,6 +558,8 @@ def render_source(
         audio=settings.audio,
         out_dir=settings.out_dir,
         progress=progress,
+        review=settings.review,
+        word_times=settings.word_times,
     )
     manifest_file = f"{stem}.manifest.json"
     data = source_bytes if source_bytes is not None else source.read_bytes()
@@ -536,11 +575,14 @@ def render_source(
         engine_counts=tuple(engine_counts.items()),
         stage_seconds=tuple(seconds.items()),
         alignment=tuple(prepared.alignment.lines()) if prepared.alignment else (),
+        warnings=tuple(warnings),
     )
 
 
 def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None = None) -> RunResult:
     """Write a rendered source's files into ``out_dir`` and summarise the run of it."""
+    from .reports import flagged_texts
+
     clock = time.perf_counter()
     written = write_rendered(done.files, out_dir)
     seconds = dict(done.stage_seconds)
@@ -557,7 +599,7 @@ def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None 
                 engine=result.engine if result else "source",
                 segments=len(done.project.segments),
                 cues=lang.cues,
-                qa_flags=sum(len(t.qa_flags) for t in result.translations) if result else 0,
+                qa_flags=sum(len(t.qa_flags) for t in (*result.translations, *result.texts)) if result else 0,
                 check_errors=lang.check_errors,
                 check_warnings=lang.check_warnings,
                 translated=engine_counts.get(lang.language, 0),
@@ -573,6 +615,11 @@ def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None 
         files_unchanged=tuple(str(out_dir / f) for f in order if f not in written),
         stage_seconds=tuple(seconds.items()),
         alignment=done.alignment,
+        warnings=done.warnings,
+        flagged=tuple(
+            (f.language, f.id if not f.line else f"{f.id} (line {f.line})", f.kind, ", ".join(f.codes), f.source, f.target)
+            for f in flagged_texts(done.project)
+        ),
     )
 
 
@@ -612,6 +659,8 @@ def export_saved(project_path: Path, settings: RunSettings, progress: Progress |
         audio=settings.audio,
         progress=progress,
         relayout=settings.relayout,
+        review=settings.review,
+        word_times=settings.word_times,
     )
 
 
@@ -646,3 +695,107 @@ def import_edits(
             progress=progress,
         )
     return EditsResult(project, language, changed, exported)
+
+
+def suggest_glossary(source: Path, language: str, settings: RunSettings, progress: Progress | None = None) -> str:
+    """A draft glossary CSV for ``source`` into ``language``: its recurring names and
+    acronyms with their most frequent rendering (a project file's translation is
+    used as it is; a transcript is translated first, through the memory)."""
+    from .translate.terms import draft_glossary
+
+    project = prepare_project(source, settings, progress)
+    if project.language(language) is None:
+        project, _counts = translate_project(project, [language], settings, label=str(source), progress=progress)
+    result = project.language(language)
+    if result is None:
+        raise UsageError(f"{language!r} is the source's own language", hint="give another language with --to")
+    by_segment = {t.segment_id: t.text for t in result.translations}
+    sources = [s.text for s in project.segments] + [t.source for t in result.texts]
+    outputs = [by_segment.get(s.id, "") for s in project.segments] + [t.text for t in result.texts]
+    glossary = open_glossary(settings.glossary)
+    skip = [t.source for t in glossary.for_language(language)] if glossary else []
+    return draft_glossary(sources, outputs, language, skip)
+
+
+# ---------------------------------------------------------------- subtitle tracks into the video
+
+
+@dataclass(frozen=True)
+class MuxResult:
+    video: str
+    languages: tuple[str, ...]  # in track order; the first is the default track
+    written: tuple[str, ...]
+
+
+def mux_video(
+    project: Project,
+    video: Path,
+    out_dir: Path,
+    languages: Sequence[str],
+    *,
+    profile_for: Callable[[str], StyleProfile] = default_profile_for,
+    mkv_subtitles: str = "srt",
+    burn: str | None = None,
+    progress: Progress | None = None,
+) -> MuxResult:
+    """Put a project's subtitles into ``video``: ``VIDEO.subtitles.mkv`` (SRT or ASS
+    tracks) and ``VIDEO.subtitles.mp4`` (mov_text), one track per language, the
+    first language the default, picture and sound copied; with ``burn``, also
+    ``VIDEO.LANG.burned.mp4`` with that language drawn onto the picture (ASS
+    styling, re-encoded)."""
+    import tempfile
+
+    from .align.audio import ffmpeg_binary
+    from .export import ExportJob, get_exporter
+    from .fsio import atomic_output, atomic_write_bytes
+    from .video.mux import SubtitleTrack, burn_args, mux_args, probe_video, run_ffmpeg
+
+    if mkv_subtitles not in ("srt", "ass"):
+        raise UsageError(f"MKV subtitles must be srt or ass, not {mkv_subtitles!r}")
+    languages = tuple(dict.fromkeys(languages))
+    if not languages:
+        raise UsageError("no languages to put into the video", hint="give --to, e.g. --to pt,en")
+    info = probe_video(video)
+    ffmpeg = ffmpeg_binary()
+    name = video.name
+    stem = video.stem
+    outputs = {"mkv": out_dir / f"{stem}.subtitles.mkv", "mp4": out_dir / f"{stem}.subtitles.mp4"}
+    if burn:
+        outputs["burn"] = out_dir / f"{stem}.{burn}.burned.mp4"
+    for path in outputs.values():
+        if path.resolve() == video.resolve():
+            raise UsageError("the output would overwrite the video", hint="choose another output folder")
+    written: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="transkit-mux-") as tmp:
+        files: dict[tuple[str, str], Path] = {}
+        for n, language in enumerate(dict.fromkeys(languages + ((burn,) if burn else ()))):
+            track = build_track(project, language, profile_for(language))
+            job = ExportJob(project=project, language=language, track=track)
+            for fmt in ("srt", "ass"):
+                path = Path(tmp) / f"track{n}.{fmt}"
+                atomic_write_bytes(path, get_exporter(fmt).render(job))
+                files[(language, fmt)] = path
+        for container in ("mkv", "mp4"):
+            notify(progress, ProgressEvent(name, "mux", container))
+            fmt = mkv_subtitles if container == "mkv" else "srt"
+            tracks = [SubtitleTrack(files[(lang, fmt)], lang) for lang in languages]
+            with atomic_output(outputs[container]) as part:
+                run_ffmpeg(mux_args(ffmpeg, video, tracks, part, container), outputs[container])
+            written.append(str(outputs[container]))
+        if burn:
+            from importlib import resources
+
+            # libass reads the ASS file's font (DejaVu Sans) from the bundled fonts
+            atomic_write_bytes(Path(tmp) / "burn.ass", files[(burn, "ass")].read_bytes())
+            for font in Path(str(resources.files("transkit") / "fonts")).glob("DejaVuSans*.ttf"):
+                atomic_write_bytes(Path(tmp) / "fonts" / font.name, font.read_bytes())
+            target = outputs["burn"]
+
+            def on_progress(done: int, total: int) -> None:
+                notify(progress, ProgressEvent(name, "burn", burn, done=done, total=total))
+
+            with atomic_output(target) as part:
+                args = burn_args(ffmpeg, video.resolve(), "burn.ass", "fonts", part.resolve())
+                run_ffmpeg(args, target, cwd=tmp, duration_ms=info.duration_ms, progress=on_progress)
+            written.append(str(target))
+    return MuxResult(str(video), languages, tuple(written))

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import UsageError
-from .model import Project
+from .model import Project, TextTranslation
 
 
 def apply_post_edits(
@@ -17,7 +17,7 @@ def apply_post_edits(
     on) and into the project file, so every later export and run uses them.
     ``language`` None: the project's only translation. Returns the updated
     project, the language and how many sentences changed."""
-    from .export.xliff import import_xliff
+    from .export.xliff import import_xliff, import_xliff_texts
     from .paths import memory_path as default_memory_path
     from .projectfile import load_project, save_project
     from .translate.memory import TranslationMemory
@@ -32,11 +32,13 @@ def apply_post_edits(
     if result is None:
         raise UsageError(f"the project has no {language!r} translation", path=str(project_path))
     changes = import_xliff(xliff, project, language)
-    if not changes:
+    text_changes = import_xliff_texts(xliff, project, language)
+    if not changes and not text_changes:
         return project, language, 0
     memory = TranslationMemory(memory_path or default_memory_path())
     try:
-        memory.store_human(project.transcript.meta.language, language, [(src, tgt) for _, src, tgt in changes])
+        pairs = [(src, tgt) for _, src, tgt in changes] + [(src, tgt) for _, src, tgt in text_changes]
+        memory.store_human(project.transcript.meta.language, language, pairs)
     finally:
         memory.close()
     edited = {segment_id: target for segment_id, _, target in changes}
@@ -44,9 +46,16 @@ def apply_post_edits(
         replace(t, text=edited[t.segment_id], origin="human", qa_flags=()) if t.segment_id in edited else t
         for t in result.translations
     )
+    edited_texts = {key: (source, target) for key, source, target in text_changes}
+    texts = [
+        replace(t, text=edited_texts.pop(t.key)[1], origin="human", qa_flags=()) if t.key in edited_texts else t
+        for t in result.texts
+    ]
+    texts += [TextTranslation(key, source, target, "human") for key, (source, target) in edited_texts.items()]
+    updated_result = replace(result, translations=translations, texts=tuple(texts))
     updated = replace(
         project,
-        languages=tuple(replace(lang, translations=translations) if lang is result else lang for lang in project.languages),
+        languages=tuple(updated_result if lang is result else lang for lang in project.languages),
     )
     save_project(updated, project_path)
-    return updated, language, len(changes)
+    return updated, language, len(changes) + len(text_changes)

@@ -30,6 +30,7 @@ from .model import (
     Project,
     Segment,
     Speaker,
+    TextTranslation,
     Transcript,
     Translation,
 )
@@ -40,6 +41,9 @@ VERSION = 1
 
 def project_to_dict(project: Project) -> dict[str, Any]:
     data = _plain(asdict(project))
+    for segment in data["segments"]:
+        if not segment["words"]:  # files without word times stay as they were
+            del segment["words"]
     if data.get("subtitles") is None:
         data.pop("subtitles", None)  # a transcript's project file is as before
     return {"format": FORMAT, "version": VERSION, **data}
@@ -81,13 +85,14 @@ def project_from_dict(data: Any, path: str = "") -> Project:
                     **_known(LanguageResult, lang),
                     "translations": tuple(_build(Translation, tr) for tr in lang.get("translations", ())),
                     "options": _pairs(lang.get("options", ())),
+                    "texts": tuple(_build(TextTranslation, tx) for tx in lang.get("texts", ())),
                 }
             )
             for lang in data.get("languages", ())
         )
         project = Project(
             transcript=transcript,
-            segments=tuple(_build(Segment, s) for s in data["segments"]),
+            segments=tuple(_build(Segment, _segment_words(s)) for s in data["segments"]),
             languages=languages,
             profile=data.get("profile", "netflix-en"),
             timing=_pairs(data.get("timing", ())),
@@ -188,6 +193,14 @@ def _check_value(value: Any, hint: Any, where: str) -> None:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:  # a lone surrogate from a "\ud800" escape
             raise ValueError(f"{where} holds text that is not valid Unicode") from exc
+
+
+def _segment_words(values: Any) -> Any:
+    """A segment's word times as int pairs (files before word timing have none)."""
+    if isinstance(values, dict) and isinstance(values.get("words"), list):
+        words = values["words"]
+        return {**values, "words": tuple(tuple(w) if isinstance(w, list) else w for w in words)}
+    return values
 
 
 def _known(cls: type, values: Any) -> dict[str, Any]:

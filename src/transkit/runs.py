@@ -78,6 +78,9 @@ class RunSettings:
     # subtitle sources: True lays each language out afresh inside each sentence's
     # cue span, False keeps the input's cue grid, None: as the project says (kept)
     relayout: bool | None = None
+    review: bool = False  # review editions: QA flags marked in the PDF margin
+    refuse_uncertain: bool = False  # an uncertain attribution (XX?:) stops the run
+    word_times: bool = False  # WebVTT timestamps / ASS karaoke on the source's aligned words
 
     def profile_for(self, language: str, source_language: str | None = None) -> StyleProfile:
         """The style profile of ``language``; ``profile`` when it is the source language."""
@@ -171,6 +174,9 @@ class RunResult:
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
     alignment: tuple[str, ...] = ()  # with --audio: the aligner's report, line by line
+    warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
+    # the flagged translations: (language, id or "id (line N)", kind, flags, source, target)
+    flagged: tuple[tuple[str, str, str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ Everything heavy (numpy, pydub, subprocesses) happens inside the functions.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..model import Segment, Transcript
@@ -254,12 +255,16 @@ def align_transcript(
         confidence, reason = _confidence(
             placement.cost[k], placement.stretch[k], placement.irregular[k], scales[speakers[k]]
         )
+        words = tuple(
+            (int(real_features.time_ms(a)), int(real_features.time_ms(b))) for a, b in placement.words[k]
+        ) if k < len(placement.words) else ()
         placed[index] = Placed(
             min(start_ms, recording.duration_ms),
             min(end_ms, recording.duration_ms),
             confidence,
             reason,
             placement.stretch[k],
+            words if len(words) == len(segments[index].text.split()) else (),
         )
     used = sorted(set(voices))
     messages = [f"espeak-ng voice{'s' if len(used) > 1 else ''}: {', '.join(used)}"]
@@ -272,10 +277,29 @@ def align_transcript(
     return finish(placed, tuple(messages))
 
 
+def _words_within(words: Sequence[tuple[int, int]], start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Word times kept inside the segment's final span, in order, the first word
+    starting with the segment (its start was snapped to the speech onset)."""
+    out: list[tuple[int, int]] = []
+    at = start
+    for number, (a, b) in enumerate(words):
+        a = start if number == 0 else min(max(a, at), end)
+        b = min(max(b, a), end)
+        out.append((a, b))
+        at = a
+    # a word ends before the next begins (the path maps ends and starts apart)
+    return tuple((a, min(b, out[k + 1][0]) if k + 1 < len(out) else b) for k, (a, b) in enumerate(out))
+
+
 def _finish(segments, placed, speech, duration_ms, audio_path, options, messages, timings, progress) -> AlignmentResult:
     from .fallback import retime
 
     new_segments, notes, more = retime(segments, placed, speech, duration_ms, options)
+    new_segments = [
+        replace(s, words=_words_within(placed[i].words, s.start_ms, s.end_ms))
+        if s.timing == "aligned" and i in placed and placed[i].words else s
+        for i, s in enumerate(new_segments)
+    ]
     if progress:
         progress(1000, 1000)
     counts = {kind: sum(1 for s in new_segments if s.timing == kind) for kind in ("aligned", "fallback", "unaligned")}

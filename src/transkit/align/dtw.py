@@ -107,7 +107,7 @@ def band_dtw(
                 candidates += pen
                 best = candidates.argmin(axis=0)
                 steps[i, : h - l] = best
-                d = c + np.take_along_axis(candidates, best[None], axis=0)[0]
+                d = c + candidates.min(axis=0)  # the value at ``best``
             if skip_cost is not None and previous is not None and h == m:
                 leave = float(previous[-1]) if previous_lo + previous.size == m else INF
                 entered[i] = leave < beyond

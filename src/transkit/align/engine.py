@@ -7,7 +7,7 @@ Everything here works on 10 ms frames; ``__init__`` turns frames into millisecon
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
@@ -37,10 +37,13 @@ class Recording:
 
 @dataclass
 class SpeechTrack:
-    """Synthetic speech features and each text's [first, end) frame in them."""
+    """Synthetic speech features and each text's [first, end) frame in them;
+    ``words[i]``: [first, end) frame of each word of text ``i`` (empty when espeak-ng
+    gave no word events)."""
 
     features: "Features"
     spans: list[tuple[int, int]]
+    words: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Placement:
     cost: list[float]
     stretch: list[float]
     irregular: list[float]  # share of the span's steps that are not one frame ahead
+    words: list[list[tuple[int, int]]] = field(default_factory=list)  # [first, end) recording frame per word
 
 
 def speak_texts(
@@ -79,6 +83,7 @@ def speak_texts(
     cache = {} if cache is None else cache
     parts = []
     spans: list[tuple[int, int]] = []
+    words: list[list[tuple[int, int]]] = []
     offset = 0
     batches = _batches(texts, groups if groups is not None else voices, BATCH_CHARS)
     for number, batch in enumerate(batches):
@@ -90,19 +95,22 @@ def speak_texts(
             extractor.feed(synthesis.samples)
             features = extractor.finish()
             hop, centre = extractor.hop, extractor.window // 2 - pause.size
-            local = [
-                (max(0, (a - centre + hop // 2) // hop), max(0, (b - centre + hop // 2) // hop))
-                for a, b in synthesis.spans
-            ]
-            cache[key] = (features.log_mel, local)
-        log_mel, local = cache[key]
+
+            def frame(sample: int) -> int:
+                return max(0, (sample - centre + hop // 2) // hop)
+
+            local = [(frame(a), frame(b)) for a, b in synthesis.spans]
+            local_words = [[(frame(a), frame(b)) for a, b in text_words] for text_words in synthesis.words]
+            cache[key] = (features.log_mel, local, local_words)
+        log_mel, local, local_words = cache[key]
         parts.append(log_mel)
         spans.extend((offset + a, offset + b) for a, b in local)
+        words.extend([(offset + a, offset + b) for a, b in text_words] for text_words in local_words)
         offset += log_mel.shape[0]
         if progress:
             progress((number + 1) / len(batches))
     log_mel = np.concatenate(parts) if parts else np.zeros((0, 40), np.float32)
-    return SpeechTrack(Features(log_mel=log_mel), spans)
+    return SpeechTrack(Features(log_mel=log_mel), spans, words)
 
 
 def _batches(texts: Sequence[str], groups: Sequence[str], max_chars: int) -> list[list[int]]:
@@ -186,12 +194,22 @@ def place_texts(
     kept_mask = recording.mask[kept_real]
     onsets = np.flatnonzero(kept_mask & ~np.concatenate([[False], kept_mask[:-1]]))
     starts, ends, costs, stretches, irregular = [], [], [], [], []
+    word_frames: list[list[tuple[int, int]]] = []
     steps = np.diff(path.column, prepend=path.column[:1])
     pooled_end = b4.shape[0]
-    for first, end in spans:
+
+    def through_path(frame: int) -> int:
+        """A synthetic frame's recording frame (uncompressed) through the warping path."""
+        f = int(np.searchsorted(kept_syn, frame))
+        row = min(rows - 1, f // pool)
+        column = min(int(path.column[row]), pooled_end - 1)
+        return int(kept_real[min(m - 1, column * pool + (f - row * pool))])
+
+    for number, (first, end) in enumerate(spans):
         r0 = min(rows - 1, first // pool)
         r1 = min(rows - 1, max(first, end - 1) // pool)
         if path.column[r0] >= pooled_end:  # the text goes on after the recording ends
+            word_frames.append([])
             starts.append(recording.features.frames)
             ends.append(recording.features.frames)
             costs.append(SKIP_COST)
@@ -208,7 +226,9 @@ def place_texts(
         costs.append(float(path.cost[r0: r1 + 1].mean()) / null)
         stretches.append((stop + 1 - start) / max(1.0, (end - first) * ratio))
         irregular.append(float((steps[r0 + 1: r1 + 1] != 1).mean()) if r1 > r0 else 1.0)
-    return Placement(starts, ends, costs, stretches, irregular)
+        text_words = track.words[number] if number < len(track.words) else []
+        word_frames.append([(through_path(a), max(through_path(a), through_path(max(a, b - 1)) + 1)) for a, b in text_words])
+    return Placement(starts, ends, costs, stretches, irregular, word_frames)
 
 
 # How far (in compressed 10 ms frames) a text's start may move to a speech onset.

@@ -97,3 +97,4 @@ class Placed:
     confidence: float = 0.0
     reason: str = ""
     stretch: float = 1.0
+    words: tuple[tuple[int, int], ...] = ()  # (start, end) ms per word, through the warping path

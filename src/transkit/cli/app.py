@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "memory_cmd",
     "edits_cmd",
     "align_cmd",
+    "glossary_cmd",
+    "mux_cmd",
 )
 
 

@@ -19,10 +19,14 @@ def register(app: typer.Typer) -> None:
         formats: str = typer.Option("srt,vtt", "--formats", "-f", help="Formats, e.g. pdf,html,docx,srt."),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Audio file the HTML player links to."),
+        review: bool = typer.Option(False, "--review", help="Review editions: QA flags marked in the PDF margin."),
         relayout: Optional[bool] = typer.Option(
             None,
             "--relayout/--keep-cues",
             help="Subtitle sources: lay each language out afresh instead of keeping the input's cues (default: as the project says).",
+        ),
+        word_times: bool = typer.Option(
+            False, "--word-times", help="Aligned projects: word timestamps in WebVTT and karaoke tags in ASS (source language)."
         ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
@@ -33,6 +37,10 @@ def register(app: typer.Typer) -> None:
           transkit export translations/interview.project.json --to pt --formats pdf,html
 
           transkit export translations/interview.project.json --formats srt,vtt,ass
+
+          transkit export translations/interview.project.json --to pt --formats pdf --review -o review/
+
+          transkit export translations/en/interview.project.json --to en --formats vtt,ass --word-times
         """
         from ..config import load_config
         from ..pipeline import export_saved
@@ -48,6 +56,8 @@ def register(app: typer.Typer) -> None:
             formats=parse_formats(formats, cfg, ("srt", "vtt")),
             profiles=profile_choices(cfg),
             audio=audio,
+            review=review,
             relayout=relayout_option(relayout, cfg),
+            word_times=word_times,
         )
         print_export_result(export_saved(project, settings))

@@ -40,7 +40,7 @@ class ProgressView:
         key = (event.file, event.stage, event.language)
         label = f"{_short(event.file)} {event.stage}" + (f" [{event.language}]" if event.language else "")
         if not self.interactive:
-            if event.stage in ("translate", "align") and event.total and event.done < event.total:
+            if event.stage in ("translate", "align", "burn") and event.total and event.done < event.total:
                 return  # only the finished step is worth a log line
             if key != self._last_line:
                 self._last_line = key

@@ -38,7 +38,15 @@ def register(app: typer.Typer) -> None:
         profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Style profile for the source language."),
         wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate (words per minute) without audio."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
-        strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any output has a check violation."),
+        strict: bool = typer.Option(
+            False,
+            "--strict",
+            help="Refuse sources with uncertain attributions (XX?:); exit non-zero when any output has a check violation.",
+        ),
+        review: bool = typer.Option(False, "--review", help="Review editions: QA flags marked in the PDF margin."),
+        qa_report: Optional[Path] = typer.Option(
+            None, "--qa-report", help="Write every QA flag as JSON (per language; per file when there are several)."
+        ),
         summary_json: Optional[Path] = typer.Option(
             None, "--summary-json", help="Also write the run summary (per file and language) as JSON."
         ),
@@ -89,6 +97,8 @@ def register(app: typer.Typer) -> None:
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
+            review=review,
+            refuse_uncertain=strict,
             encoding=opt.text_encoding(encoding),
             relayout=opt.relayout(relayout, cfg),
         )
@@ -109,7 +119,12 @@ def register(app: typer.Typer) -> None:
         else:
             with progress_view() as view:
                 results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
-        print_run_summary(results)
+        for result in results:
+            for warning in result.warnings:
+                typer.echo(f"transkit: warning: {warning}", err=True)
+        if qa_report is not None:
+            _write_qa_report(qa_report, results)
+        print_run_summary(results, qa_report)
         if summary_json is not None:
             from ..fsio import atomic_write_bytes
             from ..reports import summary_json_bytes
@@ -123,3 +138,20 @@ def register(app: typer.Typer) -> None:
         violations = sum(lang.check_errors + lang.check_warnings for r in results for lang in r.languages)
         if strict and violations:
             raise QualityError(f"{violations} subtitle check violations", hint="see the summary above")
+
+
+def _write_qa_report(path: Path, results) -> None:
+    """One source: its report as ``translate --qa-report`` writes it; several: one per source file name."""
+    import json
+
+    from ..fsio import atomic_write_bytes
+    from ..projectfile import load_project
+    from ..reports import qa_report_bytes
+
+    reports = [qa_report_bytes(load_project(Path(r.project_path))) for r in results]
+    if len(reports) == 1:
+        atomic_write_bytes(path, reports[0])
+        return
+    data = {Path(r.source).name: json.loads(report) for r, report in zip(results, reports)}
+    atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+

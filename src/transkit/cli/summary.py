@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import typer
@@ -11,8 +12,10 @@ from rich.table import Table
 
 from ..runs import ExportResult, RunResult, SegmentResult
 
+SHOWN_FLAGS = 8  # flagged texts listed after the table; the QA report has them all
 
-def print_run_summary(results: Sequence[RunResult]) -> None:
+
+def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = None) -> None:
     console = Console(width=120)
     for result in results:
         for line in result.alignment:
@@ -44,6 +47,34 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
             stages[stage] = stages.get(stage, 0.0) + seconds
     timing = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items())
     console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
+    print_flagged(console, results, qa_report)
+
+
+def print_flagged(console: Console, results: Sequence[RunResult], qa_report: Path | None) -> None:
+    """The first flagged translations (language, id, kind, source, translation) and where the rest are."""
+    flagged = []
+    for result in results:
+        name = result.source.rsplit("/", 1)[-1]
+        flagged += [(name, item) for item in result.flagged]
+    if not flagged:
+        return
+    table = Table(title=f"QA flags: {len(flagged)} translations to look at", show_lines=True)
+    for column in ("file", "lang", "id", "kind", "flags", "source", "translation"):
+        table.add_column(column, overflow="fold")
+    for name, (language, where, kind, codes, source, target) in flagged[:SHOWN_FLAGS]:
+        table.add_row(name, language, where, kind, codes, _short(source), _short(target))
+    console.print(table, markup=False)
+    rest = len(flagged) - min(len(flagged), SHOWN_FLAGS)
+    more = f"{rest} more; " if rest else ""
+    if qa_report is not None:
+        console.print(f"{more}every flag with its detail: {qa_report}", markup=False)
+    else:
+        console.print(f"{more}write every flag with its detail with --qa-report FILE", markup=False)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def print_segment_result(result: SegmentResult) -> None:

@@ -74,6 +74,8 @@ def register(app: typer.Typer) -> None:
         )
         with progress_view() as view:
             result = run_source(source, settings, view, qa_report=qa_report)
-        print_run_summary([result])
+        for warning in result.warnings:
+            typer.echo(f"transkit: warning: {warning}", err=True)
+        print_run_summary([result], qa_report)
         if qa_report is not None:
             typer.echo(f"wrote {qa_report}")

@@ -42,6 +42,7 @@ import importlib
 import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
@@ -79,12 +80,24 @@ class ExportJob:
                 return value
         return default
 
-    def speaker_name(self, speaker_id: str | None) -> str:
-        """The display name of a speaker; the bare id when the transcript does not know it."""
+    def speaker_name(self, speaker_id: str | None, segment_ids: Iterable[int] = ()) -> str:
+        """The display name of a speaker; the bare id when the transcript does not know it.
+
+        Given the segments a cue shows, a speaker whose attribution there is
+        uncertain (an ``XX?:`` paragraph) is shown as "Name (?)"."""
         if not speaker_id:
             return ""
         speaker = self.project.transcript.speaker(speaker_id)
-        return speaker.name if speaker and speaker.name else speaker_id
+        name = speaker.name if speaker and speaker.name else speaker_id
+        if any((segment_id, speaker_id) in self._uncertain for segment_id in segment_ids):
+            name += " (?)"
+        return name
+
+    @cached_property
+    def _uncertain(self) -> frozenset[tuple[int, str]]:
+        """(segment id, speaker id) of every segment in a paragraph marked for review."""
+        review = {p.index for p in self.project.transcript.paragraphs if p.needs_review}
+        return frozenset((s.id, s.speaker) for s in self.project.segments if s.paragraph in review)
 
 
 class Exporter(ABC):

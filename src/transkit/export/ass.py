@@ -142,21 +142,25 @@ def track_events(
     """One Dialogue event per shown cue of ``track``."""
     import pysubs2
 
+    from .wordtimes import cue_word_times
+
     events = []
+    word_starts = cue_word_times(job, track)
     for cue in shown_cues(track):
         lines = display_lines(cue)
         speakers = line_speakers(cue)
         first = styles.of(speakers[0]) if speakers else styles.default
         parts = []
         current = first
-        for line, speaker in zip(lines, speakers):
+        karaoke = _karaoke(cue, word_starts[id(cue)]) if id(cue) in word_starts else None
+        for number, (line, speaker) in enumerate(zip(lines, speakers)):
             wanted = styles.of(speaker)
             reset = f"{{\\r{wanted}}}" if wanted != current else ""
             current = wanted
-            parts.append(reset + escape_text(line))
+            parts.append(reset + (karaoke[number] if karaoke else escape_text(line)))
         names: list[str] = []
         for speaker in speakers:
-            name = _field(job.speaker_name(speaker))
+            name = _field(job.speaker_name(speaker, cue.segment_ids))
             if name and name not in names:
                 names.append(name)
         events.append(
@@ -170,6 +174,27 @@ def track_events(
             )
         )
     return events
+
+
+def _karaoke(cue, starts: list[int]) -> list[str]:
+    """The cue's lines with an ASS karaoke tag before each word: ``{\\kN}``, N the
+    centiseconds until the next word (the last word: until the cue ends); a pause
+    before the first word is an empty syllable. Times are rounded from the cue's
+    start, so the tags add up to the cue's duration."""
+    from .wordtimes import timed_words
+
+    rows = timed_words(cue, starts)
+    marks = [round((at - cue.start_ms) / 10) for row in rows for at, _ in row]
+    marks.append(round((cue.end_ms - cue.start_ms) / 10))
+    lines, k = [], 0
+    for row in rows:
+        parts = []
+        for _, word in row:
+            lead = f"{{\\k{marks[0]}}}" if k == 0 and marks[0] > 0 else ""
+            parts.append(f"{lead}{{\\k{marks[k + 1] - marks[k]}}}{escape_text(word)}")
+            k += 1
+        lines.append(" ".join(parts))
+    return lines
 
 
 def script_bytes(subs: "pysubs2.SSAFile") -> bytes:

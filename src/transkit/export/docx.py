@@ -1,7 +1,9 @@
 """Bilingual DOCX for editors: a title block and a two-column table, one row per paragraph.
 
-Speaker names are bold at the start of each turn; editor's notes span both columns
-and stay in the source language; the target column's runs carry the target
+Speaker names are bold at the start of each turn; editor's notes sit in both
+columns, the source and its translation (a note without one spans the row); the
+translated title, subtitle and roles follow the source ones, marked "machine
+translation" where they are; the target column's runs carry the target
 language so a word processor spell-checks each column in its own language. The
 table's heading row repeats on every page.
 
@@ -68,6 +70,7 @@ def _define_styles(doc, Pt) -> None:
         "Editor Note": dict(colour=NOTE_COLOUR, italic=True, base="Normal"),
         "Speaker": dict(colour=None, italic=False, base="Normal", bold=True, size=9.5, font="Arial"),
         "Document Facts": dict(colour=NOTE_COLOUR, italic=False, base="Normal", size=9.5, font="Arial"),
+        "Title Translation": dict(colour=TARGET_COLOUR, italic=False, base="Normal", size=16),
     }
     for name, spec in styles.items():
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -88,24 +91,44 @@ def _define_styles(doc, Pt) -> None:
 def _title_block(doc, text: ParallelText) -> None:
     t = text.title
     doc.add_heading(clean(t.title), level=0)
+    if t.title_target:
+        para = doc.add_paragraph(style="Title Translation")
+        _set_language(para.add_run(clean(t.title_target)), text.target_language)
+        _mt(para, "title" in t.machine)
     if t.subtitle:
         doc.add_paragraph(clean(t.subtitle), style="Subtitle")
+    if t.subtitle_target:
+        para = doc.add_paragraph(style="Subtitle")
+        _set_language(para.add_run(clean(t.subtitle_target)), text.target_language)
+        _mt(para, "subtitle" in t.machine)
     facts: list[tuple[str, str]] = []
     source = " · ".join(x for x in (t.publisher, t.date) if x)
     if source:
         facts.append(("Source", source))
     if t.url:
         facts.append(("Address", t.url))
-    facts += [("Interviewer", p) for p in t.interviewers]
-    facts += [("Interviewee", p) for p in t.interviewees]
+    roles: list[tuple[str, bool]] = [("", False)] * len(facts)
+    for label, person, role, machine in t.people():
+        facts.append((label, person))
+        roles.append((role, machine))
     translation = f"{text.source_name} → {text.target_name}"
     if t.translation_line:
         translation += f"; {t.translation_line}"
     facts.append(("Translation", translation))
-    for label, value in facts:
+    roles.append(("", False))
+    for (label, value), (role, machine) in zip(facts, roles):
         para = doc.add_paragraph(style="Document Facts")
         para.add_run(f"{label}: ").bold = True
         para.add_run(clean(value))
+        if role:
+            para.add_run(" · ")
+            _set_language(para.add_run(clean(role)), text.target_language)
+            _mt(para, machine)
+
+
+def _mt(para, machine: bool) -> None:
+    if machine:
+        para.add_run(" (machine translation)").italic = True
 
 
 def _table(doc, text: ParallelText, source_first: bool, width) -> None:
@@ -126,8 +149,12 @@ def _table(doc, text: ParallelText, source_first: bool, width) -> None:
         cells = table.add_row().cells
         for cell in cells:
             cell.width = column_width
-        if row.kind == "note":
-            _note(cells[0].merge(cells[1]), row, text.source_language, doc)
+        if row.kind == "note" and row.target_text:
+            sides = _ordered(((row.note, text.source_language, False), (row.target_text, text.target_language, True)), source_first)
+            for cell, (words, lang, translated) in zip(cells, sides):
+                _note(cell, words, lang, doc, machine=translated and row.machine)
+        elif row.kind == "note":
+            _note(cells[0].merge(cells[1]), row.note, text.source_language, doc)
         else:
             _speech(cells, row, text, source_first, doc)
 
@@ -156,12 +183,12 @@ def _speech(cells, row: Row, text: ParallelText, source_first: bool, doc) -> Non
             _set_language(body.add_run(words), lang)
 
 
-def _note(cell, row: Row, lang: str, doc) -> None:
+def _note(cell, words: str, lang: str, doc, *, machine: bool = False) -> None:
     para = cell.paragraphs[0]
     para.style = doc.styles["Editor Note"]
-    label = para.add_run("Editor's note: ")
+    label = para.add_run("Editor's note" + (" (machine translation)" if machine else "") + ": ")
     label.bold = True
-    _set_language(para.add_run(clean(row.note)), lang)
+    _set_language(para.add_run(clean(words)), lang)
 
 
 def _set_language(run, lang: str) -> None:

@@ -7,6 +7,12 @@ highlights its counterpart. With the ``audio`` option (a path or URL, written as
 given: a relative path is relative to the HTML file) the page carries an
 ``<audio>`` player and clicking a sentence plays the recording from its start.
 
+Review marks: a sentence with QA flags is marked in both columns (class
+``flagged``) and its reasons are printed under the translation; a checkbox in
+the title block ("Flagged sentences only") hides every row without a flag.
+The title, subtitle, roles and editor's notes show their translation beside
+the source, marked "machine translation" where they are.
+
 Every piece of text and every attribute value goes through ``html.escape``.
 Options: ``columns`` source-first|target-first, ``audio``.
 """
@@ -42,9 +48,20 @@ audio { width: 100%; margin: 0 0 1.2rem; position: sticky; top: 0; z-index: 1; b
 .target { color: var(--target); }
 .speaker { font: 700 .82rem/1.5 system-ui, "DejaVu Sans", sans-serif; color: var(--ink);
            margin-bottom: .15rem !important; }
-.note { display: block; color: var(--muted); font-style: italic; border-left: 3px solid var(--rule);
-        padding-left: .8rem; }
+.note { color: var(--muted); font-style: italic; }
+.note .col, .note.single { border-left: 3px solid var(--rule); padding-left: .8rem; }
+.note.single { display: block; }
 .note .label { font: 700 .78rem/1.5 system-ui, "DejaVu Sans", sans-serif; font-style: normal; }
+.mt { font: 400 .72rem/1.4 system-ui, "DejaVu Sans", sans-serif; font-style: normal; color: var(--muted);
+      border: 1px solid var(--rule); border-radius: 3px; padding: 0 .3rem; margin-left: .3rem;
+      white-space: nowrap; }
+.title-target { font-size: 1.25rem; color: var(--target); margin: -.4rem 0 .8rem; }
+.subtitle.target { margin-top: -.6rem; }
+.s.flagged, .title-target.flagged, .subtitle.flagged { background: #fde2e1; box-shadow: inset 0 -2px 0 #c5221f; }
+.qa { display: block; margin: .2rem 0 .1rem; font: .78rem/1.4 system-ui, "DejaVu Sans", sans-serif;
+      color: #a50e0e; font-style: normal; }
+.review-filter { font: .85rem/1.4 system-ui, "DejaVu Sans", sans-serif; margin: 0 0 1rem; }
+body.flagged-only main > .row:not(.headings):not(.has-flags) { display: none; }
 .s { border-radius: 3px; transition: background-color .12s; }
 .s.hl { background: var(--hover); }
 .s.playing { background: var(--playing); }
@@ -73,6 +90,12 @@ SCRIPT = """
   document.addEventListener("mouseout", function (e) { mark(e, false); });
   document.addEventListener("focusin", function (e) { mark(e, true); });
   document.addEventListener("focusout", function (e) { mark(e, false); });
+  var only = document.getElementById("flagged-only");
+  if (only) {
+    var filter = function () { document.body.classList.toggle("flagged-only", only.checked); };
+    only.addEventListener("change", filter);
+    filter();
+  }
   var audio = document.getElementById("audio");
   if (!audio) return;
   function play(span) {
@@ -142,6 +165,12 @@ def render_html(text: ParallelText, *, source_first: bool = True, audio: str = "
         '<body class="has-audio">' if audio else "<body>",
         _title_block(text),
     ]
+    flagged = sum(1 for row in text.rows for pair in row.pairs if pair.flags)
+    if flagged:
+        out.append(
+            '<p class="review-filter"><label><input type="checkbox" id="flagged-only"> '
+            f"Flagged sentences only ({flagged} flagged by the QA checks)</label></p>"
+        )
     if audio:
         out.append(f'<audio id="audio" controls preload="metadata" src="{esc(_audio_url(audio))}"></audio>')
     out.append("<main>")
@@ -151,7 +180,7 @@ def render_html(text: ParallelText, *, source_first: bool = True, audio: str = "
     ]
     out.append('<div class="row headings">' + "".join(_order(heading_cols, source_first)) + "</div>")
     for row in text.rows:
-        out.append(_note(row, src) if row.kind == "note" else _speech(row, src, tgt, source_first, bool(audio)))
+        out.append(_note(row, src, tgt, source_first) if row.kind == "note" else _speech(row, src, tgt, source_first, bool(audio)))
     out += ["</main>", f"<script>\n{SCRIPT}\n</script>", "</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -168,18 +197,45 @@ def _title_block(text: ParallelText) -> str:
         facts.append(("Source", source))
     if t.url:
         facts.append(("Address", _link(t.url)))
-    facts += [("Interviewer", esc(p)) for p in t.interviewers]
-    facts += [("Interviewee", esc(p)) for p in t.interviewees]
+    for label, person, role, machine in t.people():
+        shown = esc(person)
+        if role:
+            shown += f' · <span class="target" lang="{esc(text.target_language)}">{esc(role)}</span>{_mt(machine)}'
+        facts.append((label, shown))
     translation = f"{esc(text.source_name)} → {esc(text.target_name)}"
     if t.translation_line:
         translation += f"; {esc(t.translation_line)}"
     facts.append(("Translation", translation))
     rows = "\n".join(f"<dt>{esc(k)}</dt><dd>{v}</dd>" for k, v in facts)
+    lang = esc(text.target_language)
     subtitle = f'<p class="subtitle">{esc(t.subtitle)}</p>\n' if t.subtitle else ""
+    if t.subtitle_target:
+        subtitle += (
+            f'<p class="subtitle target{_flagged(t.subtitle_flags)}" lang="{lang}">'
+            f'{esc(t.subtitle_target)}{_mt("subtitle" in t.machine)}{_flag_list(t.subtitle_flags)}</p>\n'
+        )
+    title_target = ""
+    if t.title_target:
+        title_target = (
+            f'<p class="title-target{_flagged(t.title_flags)}" lang="{lang}">'
+            f'{esc(t.title_target)}{_mt("title" in t.machine)}{_flag_list(t.title_flags)}</p>\n'
+        )
     return (
-        f'<header class="title-block">\n<h1>{esc(t.title)}</h1>\n{subtitle}'
+        f'<header class="title-block">\n<h1>{esc(t.title)}</h1>\n{title_target}{subtitle}'
         f'<dl class="facts">\n{rows}\n</dl>\n</header>'
     )
+
+
+def _flagged(flags: tuple[str, ...]) -> str:
+    return " flagged" if flags else ""
+
+
+def _flag_list(flags: tuple[str, ...]) -> str:
+    return "".join(f'<span class="qa">⚑ {esc(flag)}</span>' for flag in flags)
+
+
+def _mt(machine: bool) -> str:
+    return ' <span class="mt">machine translation</span>' if machine else ""
 
 
 def _link(url: str) -> str:
@@ -200,29 +256,56 @@ def _speech(row: Row, src: str, tgt: str, source_first: bool, clickable: bool) -
     label = f'<p class="speaker">{esc(row.speaker)}</p>' if row.speaker_changed and row.speaker else ""
     focus = ' tabindex="0"' if clickable else ""
 
-    def spans(side: str) -> str:
-        parts = []
-        for pair in row.pairs:
-            words = pair.source if side == "source" else pair.target
-            if not words:
-                continue
-            attrs = 'class="s"'
-            if pair.segment_id >= 0:
-                attrs += f' data-seg="{pair.segment_id}"'
-                attrs += f' data-start="{pair.start_ms / 1000:.3f}" data-end="{pair.end_ms / 1000:.3f}"{focus}'
-            parts.append(f"<span {attrs}>{esc(words)}</span>")
-        return " ".join(parts)
-
     cols = [
-        f'<div class="col source" lang="{esc(src)}">{label}<p>{spans("source")}</p></div>',
-        f'<div class="col target" lang="{esc(tgt)}">{label}<p>{spans("target")}</p></div>',
+        f'<div class="col source" lang="{esc(src)}">{label}<p>{_spans(row, "source", focus)}</p></div>',
+        f'<div class="col target" lang="{esc(tgt)}">{label}<p>{_spans(row, "target", focus)}</p>'
+        f"{_reasons(row)}</div>",
     ]
     inner = "".join(_order(cols, source_first))
-    return f'<section class="row speech" data-paragraph="{row.paragraph}">{inner}</section>'
+    return f'<section class="{_row_class(row, "speech")}" data-paragraph="{row.paragraph}">{inner}</section>'
 
 
-def _note(row: Row, src: str) -> str:
-    return (
-        f'<aside class="row note" data-paragraph="{row.paragraph}">'
-        f'<p class="label">Editor\'s note</p><p lang="{esc(src)}">{esc(row.note)}</p></aside>'
-    )
+def _row_class(row: Row, kind: str) -> str:
+    return f"row {kind} has-flags" if row.flagged else f"row {kind}"
+
+
+def _spans(row: Row, side: str, focus: str = "") -> str:
+    parts = []
+    for pair in row.pairs:
+        words = pair.source if side == "source" else pair.target
+        if not words:
+            continue
+        attrs = 'class="s flagged"' if pair.flags else 'class="s"'
+        if pair.segment_id >= 0:
+            attrs += f' data-seg="{pair.segment_id}"'
+            attrs += f' data-start="{pair.start_ms / 1000:.3f}" data-end="{pair.end_ms / 1000:.3f}"{focus}'
+        if pair.flags:
+            attrs += f' title="{esc("QA: " + "; ".join(pair.flags))}"'
+        parts.append(f"<span {attrs}>{esc(words)}</span>")
+    return " ".join(parts)
+
+
+def _reasons(row: Row) -> str:
+    """The QA flags of a row's sentences, each with the start of the sentence it is about."""
+    items = []
+    for pair in row.pairs:
+        for flag in pair.flags:
+            about = pair.target if len(pair.target) <= 40 else pair.target[:39] + "…"
+            items.append(f'<span class="qa">⚑ {esc(flag)} — “{esc(about)}”</span>')
+    return "".join(items)
+
+
+def _note(row: Row, src: str, tgt: str, source_first: bool) -> str:
+    if not row.target_text:
+        return (
+            f'<aside class="row note single" data-paragraph="{row.paragraph}">'
+            f'<p class="label">Editor\'s note</p><p lang="{esc(src)}">{esc(row.note)}</p></aside>'
+        )
+    cols = [
+        f'<div class="col source" lang="{esc(src)}"><p class="label">Editor\'s note</p>'
+        f"<p>{_spans(row, 'source')}</p></div>",
+        f'<div class="col target" lang="{esc(tgt)}"><p class="label">Editor\'s note{_mt(row.machine)}</p>'
+        f"<p>{_spans(row, 'target')}</p>{_reasons(row)}</div>",
+    ]
+    inner = "".join(_order(cols, source_first))
+    return f'<aside class="{_row_class(row, "note")}" data-paragraph="{row.paragraph}">{inner}</aside>'

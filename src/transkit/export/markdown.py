@@ -9,7 +9,9 @@ unreadable as plain text, while blocks read well both raw and rendered:
 
     > Нет, НАТО — оборонительный союз. ...
 
-Editor's notes stay in the source language, in italics. Text is escaped so that
+Editor's notes are in italics, their translation quoted below them like speech.
+The translated title, subtitle and roles follow the source ones; what is machine
+translation says so ("*(machine translation)*"). Text is escaped so that
 nothing in the transcript turns into Markdown or HTML markup.
 Option: ``columns`` source-first|target-first (which language comes first).
 """
@@ -52,8 +54,12 @@ class MarkdownExporter(Exporter):
 def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
     t = text.title
     out = [f"# {escape(t.title)}", ""]
+    if t.title_target:
+        out += [f"**{escape(t.title_target)}**{_mt('title' in t.machine)}", ""]
     if t.subtitle:
         out += [f"*{escape(t.subtitle)}*", ""]
+    if t.subtitle_target:
+        out += [f"*{escape(t.subtitle_target)}*{_mt('subtitle' in t.machine)}", ""]
     facts: list[tuple[str, str]] = []
     source = " · ".join(escape(x) for x in (t.publisher, t.date) if x)
     if source:
@@ -61,8 +67,8 @@ def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
     if t.url:
         web = re.fullmatch(r"https?://[^\s<>]+", t.url.strip())
         facts.append(("Address", f"<{t.url.strip()}>" if web else escape(t.url)))
-    facts += [("Interviewer", escape(p)) for p in t.interviewers]
-    facts += [("Interviewee", escape(p)) for p in t.interviewees]
+    for label, person, role, machine in t.people():
+        facts.append((label, escape(person) + (f" · {escape(role)}{_mt(machine)}" if role else "")))
     translation = f"{escape(text.source_name)} → {escape(text.target_name)}"
     if t.translation_line:
         translation += f"; {escape(t.translation_line)}"
@@ -72,7 +78,10 @@ def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
     out += ["", "---", ""]
     for row in text.rows:
         if row.kind == "note":
-            out += [f"*Editor's note:* *{escape(row.note)}*", ""]
+            note = f"*Editor's note:* *{escape(row.note)}*"
+            translated = f"> *{escape(row.target_text)}*{_mt(row.machine)}" if row.target_text else ""
+            first, second = (note, translated) if source_first or not translated else (translated[2:], "> " + note)
+            out += [first, ""] + ([second, ""] if second else [])
             continue
         if row.speaker_changed and row.speaker:
             out += [f"**{escape(row.speaker)}**", ""]
@@ -84,3 +93,7 @@ def render_markdown(text: ParallelText, *, source_first: bool = True) -> str:
         if second:
             out += [f"> {second}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _mt(machine: bool) -> str:
+    return " *(machine translation)*" if machine else ""

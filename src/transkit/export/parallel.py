@@ -3,7 +3,13 @@
 ``parallel_text(job)`` turns a project and one target language into rows, one per
 source paragraph: a speech row holds the paragraph's sentences and, segment by
 segment, their translations, so a renderer can keep both languages level; a note
-row holds an editor's note, which is never translated (notes are not segments).
+row holds an editor's note and, sentence by sentence, its translation (notes are
+not segments: their translations are document texts, see ``transkit.doctexts``).
+The title block carries the translated title, subtitle and roles beside the
+source ones; ``machine`` says which of them are machine translation (renderers
+mark those). Each pair carries its QA flags, for the editions that show them.
+A paragraph whose attribution is uncertain (``XX?:`` in the source) shows its
+speaker as "Name (?)", never as certain.
 The renderers only decide how rows look.
 """
 
@@ -13,9 +19,12 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from ..doctexts import note_sentences, role_label, texts_by_key
 from ..errors import UsageError
-from ..model import Project, Speaker
+from ..model import Project, Speaker, TextTranslation
 from . import ExportJob
+
+UNCERTAIN_MARK = " (?)"
 
 RowKind = Literal["speech", "note"]
 
@@ -60,6 +69,7 @@ class SentencePair:
     target: str
     start_ms: int
     end_ms: int
+    flags: tuple[str, ...] = ()  # QA flags of the translation ("code: detail")
 
 
 @dataclass(frozen=True)
@@ -71,6 +81,11 @@ class Row:
     pairs: tuple[SentencePair, ...] = ()
     note: str = ""
     needs_review: bool = False
+    machine: bool = False  # a note whose translation is machine translation
+
+    @property
+    def flagged(self) -> bool:
+        return any(p.flags for p in self.pairs)
 
     @property
     def source_text(self) -> str:
@@ -93,6 +108,27 @@ class TitleBlock:
     engine: str
     model: str
     model_version: str
+    title_target: str = ""
+    subtitle_target: str = ""
+    interviewer_roles: tuple[str, ...] = ()  # the translated role of each interviewer ("" if none)
+    interviewee_roles: tuple[str, ...] = ()
+    machine: frozenset[str] = frozenset()  # of "title", "subtitle": the ones that are machine translation
+    interviewer_roles_mt: tuple[bool, ...] = ()  # per interviewer: the translated role is machine translation
+    interviewee_roles_mt: tuple[bool, ...] = ()
+    title_flags: tuple[str, ...] = ()  # QA flags of the translated title
+    subtitle_flags: tuple[str, ...] = ()
+
+    def people(self) -> tuple[tuple[str, str, str, bool], ...]:
+        """(label, "Name, role", translated role or "", machine-translated) per person, interviewers first."""
+        rows = []
+        for label, people, roles, mts in (
+            ("Interviewer", self.interviewers, self.interviewer_roles, self.interviewer_roles_mt),
+            ("Interviewee", self.interviewees, self.interviewee_roles, self.interviewee_roles_mt),
+        ):
+            for index, person in enumerate(people):
+                role = roles[index] if index < len(roles) else ""
+                rows.append((label, person, role, bool(role) and index < len(mts) and mts[index]))
+        return tuple(rows)
 
     @property
     def translation_line(self) -> str:
@@ -140,40 +176,59 @@ def parallel_text(job: ExportJob) -> ParallelText:
         )
     transcript = project.transcript
     translated = {t.segment_id: t.text for t in result.translations}
+    flags = {t.segment_id: t.qa_flags for t in result.translations}
+    texts = texts_by_key(result)
     by_paragraph: dict[int, list] = {}
     for segment in project.segments:
         by_paragraph.setdefault(segment.paragraph, []).append(segment)
 
     rows: list[Row] = []
-    previous_speaker: str | None = None
+    previous_speaker: tuple[str | None, bool] | None = None  # (speaker, uncertain) of the last speech row
     for paragraph in transcript.paragraphs:
         if paragraph.kind == "note":
-            rows.append(Row("note", paragraph.index, "", False, note=paragraph.text.strip()))
+            rows.append(_note_row(paragraph.index, paragraph.text.strip(), texts))
             previous_speaker = None
             continue
         segments = sorted(by_paragraph.get(paragraph.index, ()), key=lambda s: s.id)
         pairs = tuple(
-            SentencePair(s.id, s.text.strip(), translated.get(s.id, "").strip(), s.start_ms, s.end_ms)
+            SentencePair(
+                s.id, s.text.strip(), translated.get(s.id, "").strip(), s.start_ms, s.end_ms, flags.get(s.id, ())
+            )
             for s in segments
         )
         if not pairs:  # a spoken paragraph that was never segmented: keep its words
             pairs = (SentencePair(-1, paragraph.text.strip(), "", 0, 0),)
         speaker = transcript.speaker(paragraph.speaker)
         name = speaker.name if speaker else (paragraph.speaker or "")
+        if paragraph.needs_review:
+            name += UNCERTAIN_MARK
+        # an uncertain attribution always shows its name, and so does the paragraph after it
+        turn = (paragraph.speaker, paragraph.needs_review)
         rows.append(
             Row(
                 "speech",
                 paragraph.index,
                 name,
-                paragraph.speaker != previous_speaker,
+                turn != previous_speaker,
                 pairs,
                 needs_review=paragraph.needs_review,
             )
         )
-        previous_speaker = paragraph.speaker
+        previous_speaker = turn
 
     meta = transcript.meta
     interviewers, interviewees = _split_roles(transcript.speakers, transcript.paragraphs)
+    asking, answering = _split_speakers(transcript.speakers, transcript.paragraphs)
+
+    def translated_roles(people: list[Speaker]) -> tuple[str, ...]:
+        return tuple(_target(texts.get(f"role:{s.id}"), role_label(s.role)) for s in people)
+
+    def machine_roles(people: list[Speaker]) -> tuple[bool, ...]:
+        return tuple(_is_machine(texts.get(f"role:{s.id}"), role_label(s.role)) for s in people)
+
+    machine = {
+        key for key in ("title", "subtitle") if _is_machine(texts.get(key), _title_source(meta, key))
+    }
     title = TitleBlock(
         title=meta.title.strip(),
         subtitle=dict(meta.extra).get("subtitle", "").strip(),
@@ -185,22 +240,67 @@ def parallel_text(job: ExportJob) -> ParallelText:
         engine=result.engine,
         model=result.model,
         model_version=result.model_version,
+        title_target=_target(texts.get("title"), meta.title.strip()),
+        subtitle_target=_target(texts.get("subtitle"), _title_source(meta, "subtitle")),
+        interviewer_roles=translated_roles(asking),
+        interviewee_roles=translated_roles(answering),
+        machine=frozenset(machine),
+        interviewer_roles_mt=machine_roles(asking),
+        interviewee_roles_mt=machine_roles(answering),
+        title_flags=_flags(texts.get("title"), meta.title.strip()),
+        subtitle_flags=_flags(texts.get("subtitle"), _title_source(meta, "subtitle")),
     )
     return ParallelText(source_language, job.language, title, tuple(rows))
 
 
-def _split_roles(speakers: tuple[Speaker, ...], paragraphs) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _title_source(meta, key: str) -> str:
+    return meta.title.strip() if key == "title" else dict(meta.extra).get(key, "").strip()
+
+
+def _target(text: TextTranslation | None, source: str) -> str:
+    """The translation of a document text, if it was made from the text the document shows now."""
+    if text is None or not source or " ".join(text.source.split()) != " ".join(source.split()):
+        return ""
+    return text.text.strip()
+
+
+def _flags(text: TextTranslation | None, source: str) -> tuple[str, ...]:
+    return text.qa_flags if text is not None and _target(text, source) else ()
+
+
+def _is_machine(text: TextTranslation | None, source: str) -> bool:
+    return bool(_target(text, source)) and text is not None and text.origin != "human"
+
+
+def _note_row(index: int, note: str, texts) -> Row:
+    from ..segment import split_sentences
+
+    sentences = note_sentences(index, texts)
+    spans = split_sentences(note)
+    if len(sentences) != len(spans) or any(
+        " ".join(t.source.split()) != " ".join(note[a:b].split()) for t, (a, b) in zip(sentences, spans)
+    ):  # not translated, or translated from another version of the note
+        return Row("note", index, "", False, (SentencePair(-1, note, "", 0, 0),), note=note)
+    pairs = tuple(SentencePair(-1, t.source.strip(), t.text.strip(), 0, 0, t.qa_flags) for t in sentences)
+    return Row("note", index, "", False, pairs, note=note, machine=any(t.origin != "human" for t in sentences))
+
+
+def _split_speakers(speakers: tuple[Speaker, ...], paragraphs) -> tuple[list[Speaker], list[Speaker]]:
     """Interviewers are the speakers whose role says so; failing that, whoever speaks first."""
-
-    def label(s: Speaker) -> str:
-        role = s.role.replace("(interviewer)", "").strip().rstrip(",").strip()
-        return f"{s.name}, {role}" if role else s.name
-
     asking = [s for s in speakers if "interviewer" in s.role.lower()]
     if not asking:
         first = next((p.speaker for p in paragraphs if p.kind == "speech"), None)
         asking = [s for s in speakers if s.id == first]
     others = [s for s in speakers if s not in asking]
+    return asking, others
+
+
+def _split_roles(speakers: tuple[Speaker, ...], paragraphs) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def label(s: Speaker) -> str:
+        role = role_label(s.role)
+        return f"{s.name}, {role}" if role else s.name
+
+    asking, others = _split_speakers(speakers, paragraphs)
     return tuple(label(s) for s in asking), tuple(label(s) for s in others)
 
 

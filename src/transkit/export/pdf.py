@@ -3,14 +3,23 @@
 Both columns of a row start at the same height, so a reader's eye can move across;
 a row taller than the space left on a page is split between sentences (both
 columns at the same sentence), and a single sentence taller than a page is split
-between lines. Notes span the page and stay in the source language.
+between lines. Editor's notes sit in both columns like speech (source and
+translation, in italics); a note without a translation spans the page. The
+translated title, subtitle and roles follow the source ones, marked "machine
+translation" where they are.
+
+The review edition (option ``review`` yes) marks every row that holds a sentence
+with QA flags: a red bar in the left margin beside the row and the flags' codes
+printed there, so an editor leafing through sees where to look.
 
 Export options (``job.options``): ``columns`` source-first|target-first,
-``paper`` A4|letter, ``font_size`` (points, 7-16), ``layout`` side-by-side|stacked.
+``paper`` A4|letter, ``font_size`` (points, 7-16), ``layout`` side-by-side|stacked,
+``review`` no|yes.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import cache
@@ -28,6 +37,8 @@ BODY_TOP = 24.0  # below the running header and column headings
 BOTTOM = 18.0
 GREY = (90, 90, 90)
 TARGET_COLOUR = (25, 45, 90)
+FLAG_COLOUR = (197, 34, 31)
+MT_MARK = " (machine translation)"
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class PdfSettings:
     font_size: float = 10.0
     stacked: bool = False
     source_first: bool = True
+    review: bool = False
 
     @classmethod
     def from_job(cls, job: ExportJob) -> "PdfSettings":
@@ -44,6 +56,7 @@ class PdfSettings:
             font_size=float_option(job, "font_size", 10.0, 7.0, 16.0),
             stacked=option(job, "layout", "side-by-side", ("side-by-side", "stacked")) == "stacked",
             source_first=option(job, "columns", "source-first", ("source-first", "target-first")) == "source-first",
+            review=option(job, "review", "no", ("no", "yes")) == "yes",
         )
 
 
@@ -139,7 +152,8 @@ def _set_up_fonts(pdf, text: ParallelText) -> None:
         pdf.add_font(family, style, str(pdf_fonts.font_path(filename)))
     t = text.title
     strings = [t.title, t.subtitle, t.publisher, t.url, t.date, t.translation_line, text.source_name, text.target_name]
-    strings += list(t.interviewers + t.interviewees)
+    strings += [t.title_target, t.subtitle_target, MT_MARK]
+    strings += list(t.interviewers + t.interviewees + t.interviewer_roles + t.interviewee_roles)
     for row in text.rows:
         strings += [row.speaker, row.note] + [p.source for p in row.pairs] + [p.target for p in row.pairs]
     chars = pdf_fonts.printable_characters(strings)
@@ -195,6 +209,8 @@ class _Typesetter:
         self.x_left = MARGIN
         self.x_right = MARGIN + self.col_w + GUTTER
         self.serif_cmap = pdf.fonts["serif"].cmap
+        self._style = ""  # "I" while a note is set
+        self._colours: tuple[Any, Any] | None = None
 
     def run(self) -> None:
         self.title_block()
@@ -211,10 +227,27 @@ class _Typesetter:
         pdf, t = self.pdf, self.text.title
         pdf.set_font("serif", "B", 17)
         pdf.multi_cell(pdf.epw, 17 * 1.25 * MM_PER_PT, clean(t.title), align="L", new_x="LMARGIN", new_y="NEXT")
-        if t.subtitle:
+        if t.title_target:
             pdf.ln(0.8)
+            top = pdf.y
+            pdf.set_font("serif", "B", 13.5)
+            pdf.set_text_color(*TARGET_COLOUR)
+            shown = clean(t.title_target) + (MT_MARK if "title" in t.machine else "")
+            pdf.multi_cell(pdf.epw, 13.5 * 1.25 * MM_PER_PT, shown, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            self._review_mark([SentencePair(-1, t.title, t.title_target, 0, 0, t.title_flags)], top, pdf.y)
+        for subtitle, colour, key in ((t.subtitle, (0, 0, 0), ""), (t.subtitle_target, TARGET_COLOUR, "subtitle")):
+            if not subtitle:
+                continue
+            pdf.ln(0.8)
+            top = pdf.y
             pdf.set_font("serif", "I", 11.5)
-            pdf.multi_cell(pdf.epw, 11.5 * 1.3 * MM_PER_PT, clean(t.subtitle), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(*colour)
+            shown = clean(subtitle) + (MT_MARK if key and key in t.machine else "")
+            pdf.multi_cell(pdf.epw, 11.5 * 1.3 * MM_PER_PT, shown, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            if key:
+                self._review_mark([SentencePair(-1, t.subtitle, subtitle, 0, 0, t.subtitle_flags)], top, pdf.y)
         pdf.ln(2)
         lines = []
         source = " · ".join(x for x in (t.publisher, t.date) if x)
@@ -222,19 +255,24 @@ class _Typesetter:
             lines.append(("Source", source))
         if t.url:
             lines.append(("", t.url))
-        for label, people in (("Interviewer", t.interviewers), ("Interviewee", t.interviewees)):
-            for person in people:
-                lines.append((label, person))
+        for label, person, role, machine in t.people():
+            lines.append((label, person))
+            if role:
+                lines.append(("", "\x00" + role + (MT_MARK if machine else "")))
         translation = f"{self.text.source_name} → {self.text.target_name}"
         if t.translation_line:
             translation += f"; {t.translation_line}"
         lines.append(("Translation", translation))
         for label, value in lines:
+            translated = value.startswith("\x00")  # a translated role, printed in the target colour
             pdf.set_x(MARGIN)
             pdf.set_font("sans", "B", 8.5)
             pdf.cell(24, 4.6, label)
             pdf.set_font("sans", "", 8.5)
+            if translated:
+                pdf.set_text_color(*TARGET_COLOUR)
             pdf.multi_cell(pdf.epw - 24, 4.6, clean(value), align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
         pdf.ln(2)
         pdf.set_draw_color(*GREY)
         pdf.set_line_width(0.3)
@@ -245,10 +283,13 @@ class _Typesetter:
             pdf.set_y(pdf.y + 7)
 
     # -- side by side --------------------------------------------------------
-    def speech_row(self, row: Row) -> None:
+    def speech_row(self, row: Row, label: Any = None) -> None:
+        """One row in two columns; ``label`` is the heading of both columns (the
+        speaker at a new turn) or a (left, right) pair of headings."""
         pdf = self.pdf
         pairs = list(row.pairs)
-        label = clean(row.speaker) if row.speaker_changed else ""
+        if label is None:
+            label = clean(row.speaker) if row.speaker_changed else ""
         while pairs:
             room = pdf.page_break_trigger - pdf.y - 0.01
             if self._surely_fits(pairs, label, room) or self._chunk_height(pairs, label) <= room:
@@ -267,6 +308,27 @@ class _Typesetter:
                 label = ""
                 pdf.add_page()
 
+    def _review_mark(self, pairs: list[SentencePair], top: float, bottom: float) -> None:
+        """A red bar in the left margin beside ``top``..``bottom`` and the flags' codes."""
+        codes = list(dict.fromkeys(flag.split(":", 1)[0] for pair in pairs for flag in pair.flags))
+        if not (self.settings.review and codes):
+            return
+        pdf = self.pdf
+        x, y_after = pdf.x, pdf.y
+        pdf.set_fill_color(*FLAG_COLOUR)
+        pdf.rect(MARGIN - 2.2, top, 0.9, max(bottom - top, 2.0), style="F")
+        pdf.set_font("sans", "B", 5.2)
+        pdf.set_text_color(*FLAG_COLOUR)
+        y = top
+        for code in codes:
+            # "inconsistent-term" is wider than the margin: break after its hyphens
+            for part in re.findall(r"[^-]+-?", code):
+                pdf.set_xy(1.0, y)
+                pdf.cell(MARGIN - 3.6, 2.4, part, align="R")
+                y += 2.4
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_xy(x, y_after)
+
     def _page_top(self) -> float:
         return FIRST_PAGE_TOP if self.pdf.page_no() == 1 else BODY_TOP
 
@@ -278,7 +340,7 @@ class _Typesetter:
     def _text_height(self, text: str) -> float:
         if not text:
             return 0.0
-        self.pdf.set_font("serif", "", self.size)
+        self.pdf.set_font("serif", self._style, self.size)
         return self.pdf.multi_cell(self.col_w, self.line_height, text, align="L", dry_run=True, output="HEIGHT")
 
     def _line_bound(self, text: str) -> int | None:
@@ -291,9 +353,9 @@ class _Typesetter:
         if not text:
             return 0
         pdf = self.pdf
-        if any(ord(c) not in self.serif_cmap for c in set(text)):
+        if self._style or any(ord(c) not in self.serif_cmap for c in set(text)):
             return None  # some glyphs come from a fallback font: measure exactly
-        pdf.set_font("serif", "", self.size)
+        pdf.set_font("serif", self._style, self.size)
         usable = self.col_w - 2 * pdf.c_margin
         widest = max(pdf.get_string_width(word) for word in set(text.split(" ")))
         slack = usable - widest - pdf.get_string_width(" ")
@@ -310,7 +372,7 @@ class _Typesetter:
             return False
         return label_h + max(bounds) * self.line_height <= room  # type: ignore[type-var]
 
-    def _chunk_height(self, pairs: list[SentencePair], label: str) -> float:
+    def _chunk_height(self, pairs: list[SentencePair], label: Any) -> float:
         left, right = self._columns(pairs)
         label_h = self.line_height if label else 0.0
         return label_h + max(self._text_height(left), self._text_height(right))
@@ -325,24 +387,27 @@ class _Typesetter:
                 high = middle - 1
         return low
 
-    def _draw_chunk(self, pairs: list[SentencePair], label: str) -> None:
+    def _draw_chunk(self, pairs: list[SentencePair], label: Any) -> None:
+        top = self.pdf.y
         self._draw_columns(self._columns(pairs), label)
+        self._review_mark(pairs, top, self.pdf.y)
 
-    def _draw_columns(self, columns: tuple[str, str], label: str) -> None:
+    def _draw_columns(self, columns: tuple[str, str], label: Any) -> None:
         """Both columns from the current height; leaves y below the taller one."""
         pdf = self.pdf
         top = bottom = pdf.y
-        colours = _ordered((0, 0, 0), TARGET_COLOUR, self.settings)
-        for x, text, colour in zip((self.x_left, self.x_right), columns, colours):
+        colours = self._colours or _ordered((0, 0, 0), TARGET_COLOUR, self.settings)
+        labels = label if isinstance(label, tuple) else (label, label)
+        for x, text, colour, heading in zip((self.x_left, self.x_right), columns, colours, labels):
             y = top
             if label:
                 pdf.set_font("sans", "B", self.label_size)
-                pdf.set_text_color(0, 0, 0)
+                pdf.set_text_color(*(GREY if self._style else (0, 0, 0)))
                 pdf.set_xy(x, y)
-                pdf.cell(self.col_w, self.line_height, label)
+                pdf.cell(self.col_w, self.line_height, heading)
                 y += self.line_height
             if text:
-                pdf.set_font("serif", "", self.size)
+                pdf.set_font("serif", self._style, self.size)
                 pdf.set_text_color(*colour)
                 pdf.set_xy(x, y)
                 pdf.multi_cell(self.col_w, self.line_height, text, align="L", new_x="LEFT", new_y="NEXT")
@@ -355,14 +420,18 @@ class _Typesetter:
         """Draw as many lines of one oversized sentence pair as the page holds; return the rest."""
         pdf = self.pdf
         per_page = max(1, int((room - (self.line_height if label else 0)) // self.line_height))
-        pdf.set_font("serif", "", self.size)
+        pdf.set_font("serif", self._style, self.size)
         lines = [
             pdf.multi_cell(self.col_w, self.line_height, clean(text), dry_run=True, output="LINES") if text else []
             for text in (pair.source, pair.target)
         ]
         head = tuple("\n".join(side[:per_page]) for side in lines)
+        top = pdf.y
         self._draw_columns(_ordered(head[0], head[1], self.settings), label)
-        return SentencePair(pair.segment_id, " ".join(lines[0][per_page:]), " ".join(lines[1][per_page:]), 0, 0)
+        self._review_mark([pair], top, pdf.y)
+        return SentencePair(
+            pair.segment_id, " ".join(lines[0][per_page:]), " ".join(lines[1][per_page:]), 0, 0, pair.flags
+        )
 
     # -- notes and stacked rows (single column: fpdf breaks pages itself) -----
     def _keep_with_next(self, lines: int) -> None:
@@ -379,6 +448,30 @@ class _Typesetter:
 
     def note_row(self, row: Row) -> None:
         pdf = self.pdf
+        if row.target_text and not self.settings.stacked:
+            heading = "Editor's note"
+            labels = _ordered(heading, heading + (MT_MARK if row.machine else ""), self.settings)
+            self._style, self._colours = "I", (GREY, GREY)
+            try:
+                self.speech_row(row, labels)
+            finally:
+                self._style, self._colours = "", None
+            return
+        if row.target_text:  # stacked: the note, then its translation
+            for text, label in _ordered(
+                (row.note, "Editor's note"),
+                (row.target_text, "Editor's note" + (MT_MARK if row.machine else "")),
+                self.settings,
+            ):
+                self._keep_with_next(3)
+                self._label(label, GREY)
+                pdf.set_font("serif", "I", self.size)
+                pdf.set_text_color(*GREY)
+                pdf.multi_cell(pdf.epw, self.line_height, clean(text), align="L", new_x="LMARGIN", new_y="NEXT")
+                pdf.set_text_color(0, 0, 0)
+                pdf.set_y(pdf.y + self.line_height * 0.3)
+            pdf.set_y(pdf.y + self.row_gap * 0.7)
+            return
         self._keep_with_next(3)
         self._label("Editor's note", GREY)
         pdf.set_font("serif", "I", self.size)
@@ -393,6 +486,7 @@ class _Typesetter:
         target = clean(" ".join(p.target for p in row.pairs if p.target))
         first, second = _ordered((source, (0, 0, 0), 0.0), (target, TARGET_COLOUR, 5.0), self.settings)
         self._keep_with_next(3 if row.speaker_changed else 2)
+        top, page = pdf.y, pdf.page_no()
         if row.speaker_changed:
             self._label(clean(row.speaker))
         for text, colour, indent in (first, second):
@@ -406,4 +500,6 @@ class _Typesetter:
             pdf.set_left_margin(MARGIN)
             pdf.set_y(pdf.y + self.line_height * 0.3)
         pdf.set_text_color(0, 0, 0)
+        # a row that ran onto the next page is marked there, from the top of the body
+        self._review_mark(list(row.pairs), top if pdf.page_no() == page else BODY_TOP, pdf.y)
         pdf.set_y(pdf.y + self.row_gap * 0.7)

@@ -1,16 +1,22 @@
 """XLIFF 1.2 for post-editing, and reading the post-edited file back.
 
 Export: one ``<trans-unit>`` per segment, ``id`` = the segment id, grouped by
-paragraph (the group's note names the speaker). Machine output is marked
-``state="needs-review-translation" state-qualifier="mt-suggestion"``; human
-translations ``state="final"``; a segment with no translation has no target.
+paragraph (the group's note names the speaker); then a group of the document
+texts (title, subtitle, roles, note sentences), ``id`` = ``doc:`` + the key
+(``doc:title``, ``doc:note:0.1``; see ``transkit.doctexts``). Machine output with QA flags
+is marked ``state="needs-review-translation"`` (the state translation tools
+filter on) and carries the flags in a note; machine output without flags is
+``state="translated"``; both have ``state-qualifier="mt-suggestion"``. Human
+translations are ``state="final"``; a segment with no translation has no target.
 XLIFF 1.2 is chosen over 2.0 because every CAT tool in use reads it.
 
 Import (``import_xliff``): XLIFF 1.2 or 2.0, parsed with defusedxml, so entity
 declarations (XML bombs) and external entities are refused. Given the project,
-every unit's source must still be that segment's sentence, and only targets that
-differ from the project's current translation are returned: those are the
-translator's edits, to be stored as human translations.
+every unit's source must still be that segment's sentence, and only the
+translator's edits are returned: targets that differ from the project's current
+translation, and machine targets the translator accepted unchanged by setting
+the unit's state to final or signed-off (XLIFF 2.0: reviewed or final). Both
+are stored as human translations, which clears their QA flags.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..doctexts import document_texts
 from ..errors import InputError
 from ..fsio import read_input_bytes
 from ..model import Project
@@ -31,6 +38,9 @@ XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MAX_BYTES = 200 * 1024 * 1024
+DOC_PREFIX = "doc:"  # unit ids of document texts: doc:title, doc:note:0.1
+# unit states that say a translator approved the target (XLIFF 1.2 and 2.0)
+ACCEPTED_STATES = frozenset({"final", "signed-off", "reviewed"})
 
 
 class XliffExporter(Exporter):
@@ -80,26 +90,43 @@ def render_xliff(project: Project, language: str) -> bytes:
         unit = ET.SubElement(group, "trans-unit", {"id": str(segment.id), XML_SPACE: "preserve"})
         ET.SubElement(unit, "source", {XML_LANG: source_language}).text = xml_safe(segment.text.strip())
         if translation is not None and translation.text.strip():
-            attrs = {XML_LANG: language}
-            if translation.origin == "human":
-                attrs["state"] = "final"
-            else:
-                attrs["state"] = "needs-review-translation"
-                attrs["state-qualifier"] = "mt-suggestion" if translation.origin == "engine" else "id-match"
+            attrs = {XML_LANG: language, **_state(translation.origin, translation.qa_flags)}
             ET.SubElement(unit, "target", attrs).text = xml_safe(translation.text.strip())
             if translation.qa_flags:
                 ET.SubElement(unit, "note", {"from": "transkit-qa"}).text = xml_safe(
                     "QA: " + ", ".join(translation.qa_flags)
                 )
+    current = dict(document_texts(transcript))
+    texts = [t for t in result.texts if t.key in current and _same(t.source, current[t.key])]
+    if texts:
+        group = ET.SubElement(body, "group", {"id": "doc", "restype": "x-transkit-document-texts"})
+        ET.SubElement(group, "note", {"from": "transkit"}).text = "Title, subtitle, speaker roles and editor's notes"
+        for text in texts:
+            unit = ET.SubElement(group, "trans-unit", {"id": DOC_PREFIX + text.key, XML_SPACE: "preserve"})
+            ET.SubElement(unit, "source", {XML_LANG: source_language}).text = xml_safe(text.source.strip())
+            if text.text.strip():
+                ET.SubElement(unit, "target", {XML_LANG: language, **_state(text.origin, text.qa_flags)}).text = (
+                    xml_safe(text.text.strip())
+                )
+            if text.qa_flags:
+                ET.SubElement(unit, "note", {"from": "transkit-qa"}).text = xml_safe("QA: " + ", ".join(text.qa_flags))
     return to_bytes(root)
+
+
+def _state(origin: str, flags: tuple[str, ...]) -> dict[str, str]:
+    if origin == "human":
+        return {"state": "final"}
+    qualifier = "mt-suggestion" if origin in ("engine", "memory") else "id-match"
+    return {"state": "needs-review-translation" if flags else "translated", "state-qualifier": qualifier}
 
 
 @dataclass(frozen=True)
 class XliffUnit:
-    segment_id: int
+    segment_id: int  # -1 for a document text
     source: str
     target: str | None  # None: no target element
     state: str
+    key: str = ""  # a document text's key (title, subtitle, role:ID, note:P.N), from the id "doc:KEY"
 
 
 @dataclass(frozen=True)
@@ -157,6 +184,12 @@ def _content(element: ET.Element | None) -> str | None:
     return "".join(element.itertext())
 
 
+def _unit(raw: str | None, path, text: str, source: str, target: str | None, state: str) -> XliffUnit:
+    if raw is not None and raw.strip().startswith(DOC_PREFIX):
+        return XliffUnit(-1, source, target, state, raw.strip()[len(DOC_PREFIX):])
+    return XliffUnit(_segment_id(raw, path, text), source, target, state)
+
+
 def _segment_id(raw: str | None, path, text: str) -> int:
     if raw is None or not re.fullmatch(r"\d+", raw.strip()):
         raise InputError(
@@ -177,8 +210,10 @@ def _read_12(root: ET.Element, path, text: str) -> XliffDocument:
     for unit in root.iterfind(".//x:trans-unit", ns):
         target = unit.find("x:target", ns)
         units.append(
-            XliffUnit(
-                _segment_id(unit.get("id"), path, text),
+            _unit(
+                unit.get("id"),
+                path,
+                text,
                 _content(unit.find("x:source", ns)) or "",
                 _content(target),
                 target.get("state", "") if target is not None else "",
@@ -197,8 +232,10 @@ def _read_20(root: ET.Element, path, text: str) -> XliffDocument:
         targets = [_content(s.find("x:target", ns)) for s in segments]
         has_target = any(t is not None for t in targets)
         units.append(
-            XliffUnit(
-                _segment_id(unit.get("id"), path, text),
+            _unit(
+                unit.get("id"),
+                path,
+                text,
                 " ".join(sources),
                 " ".join(t or "" for t in targets) if has_target else None,
                 segments[0].get("state", "") if segments else "",
@@ -227,7 +264,7 @@ def import_xliff(
     project's current translation are returned. Raises ``InputError`` otherwise.
     """
     doc, text = _parse(path)
-    units = [u for u in doc.units if u.target is not None and u.target.strip()]
+    units = [u for u in doc.units if u.target is not None and u.target.strip() and not u.key]
     if project is None:
         return [(u.segment_id, u.source.strip(), u.target.strip()) for u in units]  # type: ignore[union-attr]
 
@@ -247,8 +284,11 @@ def import_xliff(
     segments = {s.id: s for s in project.segments}
     result = project.language(language)
     current = {t.segment_id: t.text for t in result.translations} if result else {}
+    human = {t.segment_id for t in result.translations if t.origin == "human"} if result else set()
     edits: list[tuple[int, str, str]] = []
     for unit in doc.units:
+        if unit.key:
+            continue  # a document text: see import_xliff_texts
         segment = segments.get(unit.segment_id)
         if segment is None:
             raise InputError(
@@ -267,8 +307,37 @@ def import_xliff(
             )
         if unit.target is None or not unit.target.strip():
             continue
-        if not _same(unit.target, current.get(unit.segment_id, "")):
+        accepted = unit.state in ACCEPTED_STATES and unit.segment_id not in human
+        if accepted or not _same(unit.target, current.get(unit.segment_id, "")):
             edits.append((unit.segment_id, segment.text.strip(), " ".join(unit.target.split())))
+    return edits
+
+
+def import_xliff_texts(path: str | Path, project: Project, language: str) -> list[tuple[str, str, str]]:
+    """The translator's edits of document texts (title, roles, notes) as (key, source,
+    target), by the rules of ``import_xliff``. A unit whose source is no longer the
+    document's text (the note was rewritten since) is refused."""
+    doc, text = _parse(path)
+    result = project.language(language)
+    current = {t.key: t for t in result.texts} if result else {}
+    sources = dict(document_texts(project.transcript))
+    edits: list[tuple[str, str, str]] = []
+    for unit in doc.units:
+        if not unit.key:
+            continue
+        if unit.key not in sources or not _same(unit.source, sources[unit.key]):
+            raise InputError(
+                f"unit {DOC_PREFIX}{unit.key}: not a text of this document, or its source text changed",
+                path=str(path),
+                line=_line_of(text, DOC_PREFIX + unit.key),
+                hint="edit only the targets, or export the XLIFF again from the current project",
+            )
+        if unit.target is None or not unit.target.strip():
+            continue
+        known = current.get(unit.key)
+        accepted = unit.state in ACCEPTED_STATES and (known is None or known.origin != "human")
+        if accepted or known is None or not _same(unit.target, known.text):
+            edits.append((unit.key, sources[unit.key].strip(), " ".join(unit.target.split())))
     return edits
 
 

@@ -19,11 +19,22 @@ Flags (``QAFlag.code``):
                     by a prefix (impossible -> невозможно) is not seen, so
                     such a correct translation can be flagged: the flag asks
                     for a look, like every flag;
+- ``added-negation`` the output has a negation word and the source has none
+                    at all ("I do." -> "Eu não."); the target side counts only
+                    words that always negate (``ADDED_NEGATION_WORDS``: not
+                    "sem"/"without", which often renders "un-" or "-less");
 - ``length-ratio``  output length / source length (characters without spaces,
                     a Chinese character counting as 3) outside the bounds for
                     the language pair, see ``length_ratio_bounds``; sources
                     shorter than 15 (weighted) characters are not checked (the
-                    ratio of a short line says little).
+                    ratio of a short line says little);
+- ``inconsistent-term`` (``check_document``, over all texts of one document) a
+                    recurring name or acronym rendered otherwise than its most
+                    frequent rendering in the document ("OTAN" among "NATO"s);
+                    the detail names every variant and how many texts use it.
+
+Human translations (a translator's accepted edit) are not flagged: the service
+skips them, so an accepted edit clears its flags for good.
 """
 
 from __future__ import annotations
@@ -33,11 +44,17 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from .glossary import GlossaryTerm, missed_terms, unspaced_script
 
-CODES = ("empty", "untranslated", "repeat-loop", "numbers", "glossary-miss", "negation", "length-ratio")
+if TYPE_CHECKING:
+    from .terms import TermRenderings
+
+CODES = (
+    "empty", "untranslated", "repeat-loop", "numbers", "glossary-miss", "negation", "added-negation", "length-ratio",
+    "inconsistent-term",
+)
 
 # Words that negate, per language (lower case; English contractions end in n't).
 NEGATION_WORDS: dict[str, frozenset[str]] = {
@@ -53,6 +70,15 @@ NEGATION_WORDS: dict[str, frozenset[str]] = {
         "uk": "не ні ніколи нічого ніхто жодного жоден без",
     }.items()
 }
+
+# Words that certainly negate, per language, for ``added-negation``: the list above
+# less the words that often stand in a sentence that negates nothing ("sem"/"ohne"
+# = without, French "personne" = person, "pas" = step, "non-" as a prefix).
+ADDED_NEGATION_WORDS: dict[str, frozenset[str]] = {
+    lang: words - {"sem", "sin", "sans", "ohne", "senza", "без", "without", "personne", "pas", "non", "ni"}
+    for lang, words in NEGATION_WORDS.items()
+}
+ADDED_NEGATION_WORDS["it"] = ADDED_NEGATION_WORDS["it"] | {"non"}  # Italian "non" is the plain "not"
 
 # Typical length of a text in each language relative to the same text in English,
 # in characters without spaces (Chinese, Japanese, Korean: see _SCRIPT_WEIGHTS).
@@ -113,23 +139,32 @@ def check_segment(
         flags.append(QAFlag("glossary-miss", f"'{term.source}' should be '{term.target}'"))
     if negation_lost(source, output, source_lang, target_lang):
         flags.append(QAFlag("negation", "the source negates, the translation has no negation"))
+    added = negation_added(source, output, source_lang, target_lang)
+    if added:
+        flags.append(QAFlag("added-negation", f"the translation negates ('{added}'), the source does not"))
     ratio = length_ratio_problem(source, output, source_lang, target_lang)
     if ratio:
         flags.append(QAFlag("length-ratio", ratio))
     return tuple(flags)
 
 
-def _negations(text: str, language: str) -> int:
-    words = NEGATION_WORDS.get(language.split("-")[0].lower())
+def _negations(text: str, language: str, table: dict[str, frozenset[str]] = NEGATION_WORDS) -> int:
+    found = _negation_words(text, language, table)
+    return -1 if found is None else len(found)
+
+
+def _negation_words(text: str, language: str, table: dict[str, frozenset[str]] = NEGATION_WORDS) -> list[str] | None:
+    """The negating words of ``text`` in order; None when ``language`` has no word list."""
+    words = table.get(language.split("-")[0].lower())
     if words is None:
-        return -1
+        return None
     tokens = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
-    count = sum(token in words for token in tokens)
+    found = [token for token in tokens if token in words]
     if language.startswith("en"):
-        count += sum(token.endswith(("n't", "n’t")) for token in tokens)
+        found += [token for token in tokens if token.endswith(("n't", "n’t"))]
     elif language.startswith("fr"):
-        count += len(re.findall(r"\bn['’]", text.lower()))
-    return count
+        found += re.findall(r"\bn['’]", text.lower())
+    return found
 
 
 def negation_lost(source: str, output: str, source_lang: str, target_lang: str) -> bool:
@@ -137,6 +172,55 @@ def negation_lost(source: str, output: str, source_lang: str, target_lang: str) 
     in_source = _negations(source, source_lang)
     in_output = _negations(output, target_lang)
     return in_source > 0 and in_output == 0
+
+
+def negation_added(source: str, output: str, source_lang: str, target_lang: str) -> str:
+    """The negating word of ``output`` when ``source`` has no negation at all ("I do." ->
+    "Eu não."), else "". Only for language pairs with word lists on both sides."""
+    in_source = _negations(source, source_lang)
+    found = _negation_words(output, target_lang, ADDED_NEGATION_WORDS)
+    if in_source != 0 or not found:
+        return ""
+    return found[0]
+
+
+def check_document(
+    sources: Sequence[str],
+    outputs: Sequence[str],
+    source_lang: str,
+    target_lang: str,
+    *,
+    glossary_terms: Sequence[GlossaryTerm] = (),
+) -> list[tuple[QAFlag, ...]]:
+    """Flags that need the whole document, one tuple per text: ``inconsistent-term``
+    where a recurring name or acronym comes out in a form other than its most
+    frequent one (see ``terms``). Glossary terms are left to ``glossary-miss``."""
+    from .terms import term_renderings
+
+    flags: list[list[QAFlag]] = [[] for _ in sources]
+    if source_lang == target_lang:
+        return [()] * len(sources)
+    skip = [term.source for term in glossary_terms]
+    for term in term_renderings(sources, outputs, skip):
+        if term.consistent:
+            continue
+        for index, form in _odd_ones(term):
+            flags[index].append(
+                QAFlag(
+                    "inconsistent-term",
+                    f"'{term.term}' is '{form}' here, '{term.main}' elsewhere; in this document: {term.describe()}",
+                )
+            )
+    return [tuple(f) for f in flags]
+
+
+def _odd_ones(term: "TermRenderings") -> list[tuple[int, str]]:
+    """(text, form) for each text that renders ``term`` otherwise than its main form, once per text."""
+    odd: dict[int, str] = {}
+    for index, form in term.by_text:
+        if form != term.main and index not in odd:
+            odd[index] = form
+    return sorted(odd.items())
 
 
 def summarize(flags: Iterable[Iterable[QAFlag]]) -> dict[str, int]:

@@ -140,7 +140,12 @@ def _translate(
         output, origin = results.get(text, ("", "engine"))  # blank sources stay blank
         out_texts.append(output)
         origins.append(origin)
-        flags.append(tuple(str(f) for f in qa.check_segment(text, output, source, target, glossary_terms=terms)))
+    # a human translation is the translator's choice: it is not judged, but it counts
+    # for the document's term renderings
+    document = qa.check_document(texts, out_texts, source, target, glossary_terms=terms)
+    for text, output, origin, extra in zip(texts, out_texts, origins, document):
+        found = qa.check_segment(text, output, source, target, glossary_terms=terms) + extra
+        flags.append(() if origin == "human" else tuple(str(f) for f in found))
     return TranslationBatch(
         texts=tuple(out_texts),
         origins=tuple(origins),
