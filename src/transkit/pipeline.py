@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, UsageError
-from .fsio import write_if_changed
+from .fsio import removed_temp_files, write_if_changed
 from .model import LanguageResult, Project, Track, Translation
 from .profiles import StyleProfile, default_profile_for, get_profile
 from .translate.base import TranslateOptions, Translator
@@ -81,6 +81,7 @@ class RunResult:
     files_written: tuple[str, ...]
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
+    temp_files_removed: int = 0  # temp files of killed earlier runs removed from the output folders
 
 
 def _notify(progress: Progress | None, event: ProgressEvent) -> None:
@@ -479,6 +480,7 @@ def run_source(
     name = str(source)
     stem = source_stem(source)
     seconds: dict[str, float] = {}
+    removed_before = removed_temp_files()
 
     clock = time.perf_counter()
     project = prepare_project(
@@ -545,6 +547,7 @@ def run_source(
         files_written=tuple(map(str, written)),
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
+        temp_files_removed=removed_temp_files() - removed_before,
     )
 
 

@@ -38,4 +38,8 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
         for stage, seconds in result.stage_seconds:
             stages[stage] = stages.get(stage, 0.0) + seconds
     timing = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items())
-    console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
+    line = f"files written: {written}, unchanged: {unchanged}"
+    removed = sum(r.temp_files_removed for r in results)
+    if removed:
+        line += f", temp files of killed runs removed: {removed}"
+    console.print(f"{line}; time: {timing}")
