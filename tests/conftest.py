@@ -69,3 +69,66 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("TRANSKIT_MODELS_DIR", raising=False)
     monkeypatch.delenv("TRANSKIT_MEMORY", raising=False)
+
+
+# ------------------------------------------------------------------ --cpu-burn: the suite under load
+
+_BURNER = """
+import os, sys, time
+parent, end = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
+while os.getppid() == parent and time.monotonic() < end:  # stops with pytest, or at the time limit
+    for _ in range(200_000):
+        pass
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--cpu-burn",
+        action="store",
+        nargs="?",
+        const="auto",
+        default=None,
+        metavar="N",
+        help="saturate the CPU for the whole session: N busy processes (default 2 x cores), "
+        "stopped at the end of the session and never outliving it (see README, Development)",
+    )
+    parser.addoption(
+        "--cpu-burn-limit",
+        action="store",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="the busy processes stop by themselves after this long (default 3600)",
+    )
+
+
+_burners: list = []
+
+
+def pytest_configure(config):
+    value = config.getoption("--cpu-burn", default=None)
+    if value is None:
+        return
+    import subprocess
+    import sys
+
+    count = 2 * (os.cpu_count() or 1) if value == "auto" else int(value)
+    limit = config.getoption("--cpu-burn-limit")
+    for _ in range(count):
+        _burners.append(
+            subprocess.Popen([sys.executable, "-c", _BURNER, str(os.getpid()), str(limit)], stdin=subprocess.DEVNULL)
+        )
+
+
+def pytest_report_header(config):
+    if _burners:
+        return f"cpu-burn: {len(_burners)} busy processes for the session (pids {', '.join(str(p.pid) for p in _burners)})"
+    return None
+
+
+def pytest_unconfigure(config):
+    while _burners:
+        proc = _burners.pop()
+        proc.kill()
+        proc.wait()
