@@ -17,6 +17,13 @@ TEST_MODELS_DIR = Path(os.environ.get("TRANSKIT_TEST_MODELS", ROOT / ".cache" / 
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# Property tests never fail on time: no per-example deadline, no "too slow" health check
+# (a loaded machine makes any example slow). Tests that set their own settings keep them.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("transkit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("transkit")
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
