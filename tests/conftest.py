@@ -92,14 +92,12 @@ while os.getppid() == parent and time.monotonic() < end:  # stops with pytest, o
 def pytest_addoption(parser):
     parser.addoption(
         "--cpu-burn",
-        action="store",
-        nargs="?",
-        const="auto",
-        default=None,
-        metavar="N",
-        help="saturate the CPU for the whole session: N busy processes (default 2 x cores), "
-        "stopped at the end of the session and never outliving it (see README, Development)",
+        action="store_true",
+        help="saturate the CPU for the whole session with busy processes (2 x cores unless "
+        "--cpu-burn-procs says), stopped at the end of the session and never outliving it (README, Development)",
     )
+    parser.addoption("--cpu-burn-procs", action="store", type=int, default=0, metavar="N",
+                     help="how many busy processes --cpu-burn starts (default 2 x cores)")
     parser.addoption(
         "--cpu-burn-limit",
         action="store",
@@ -114,13 +112,12 @@ _burners: list = []
 
 
 def pytest_configure(config):
-    value = config.getoption("--cpu-burn", default=None)
-    if value is None:
+    if not config.getoption("--cpu-burn", default=False):
         return
     import subprocess
     import sys
 
-    count = 2 * (os.cpu_count() or 1) if value == "auto" else int(value)
+    count = config.getoption("--cpu-burn-procs") or 2 * (os.cpu_count() or 1)
     limit = config.getoption("--cpu-burn-limit")
     for _ in range(count):
         _burners.append(

