@@ -5,7 +5,9 @@ Run: .venv/bin/python benchmarks/segment_speed.py [--repeat N]
 Prints sentences per second for ``split_sentences`` (pysbd plus transkit's offset
 mapping and repairs), for pysbd alone (with and without its ``char_span`` mode)
 and for a naive regex split, and the time of ``segment_transcript`` on the whole
-interview, first call (pysbd import included) and warm.
+interview, first call (pysbd import included) and warm. Then the time of
+``layout_track`` (sentence -> cues: line breaking and cue splitting) on the
+committed interview project, for its English and its Portuguese translation.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source" / "interview.md"
+PROJECT = ROOT / "translations" / "interview.project.json"
 SEED = ROOT.parent / "shared" / "seed" / "meduza-stoltenberg-interview-2022-04-07.txt"
 
 
@@ -35,12 +38,12 @@ def interview_transcript():
     return Transcript(Metadata(title="seed"), (), paragraphs), str(SEED.name) + " (raw blocks)"
 
 
-def best_of(repeat: int, func) -> float:
+def best_of(repeat: int, func, clock=time.perf_counter) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         func()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, clock() - start)
     return best
 
 
@@ -93,6 +96,36 @@ def main() -> None:
     print(f"segment_transcript, warm        {warm * 1000:8.1f} ms  ({len(segments)} segments)")
     print(f"segment_transcript, fresh process {cold_start_seconds() * 1000:6.1f} ms (pysbd import included)")
     print(f"estimated duration               {segments[-1].end_ms / 60_000:8.2f} min")
+    layout_speed(args.repeat)
+
+
+def layout_speed(repeat: int) -> None:
+    """Warm ``layout_track`` over the committed project, per language, in CPU time
+    (the process's own, so other work on a shared machine disturbs it less)."""
+    from transkit.layout import layout_track
+    from transkit.linebreak import _best_lines_cached
+    from transkit.profiles import default_profile_for
+    from transkit.projectfile import load_project
+
+    if not PROJECT.exists():
+        print(f"layout: {PROJECT.relative_to(ROOT)} not found, skipped")
+        return
+    project = load_project(PROJECT)
+    shown = [s for s in project.segments if s.timing != "unaligned"]
+    source = project.transcript.meta.language
+    for language in [source, *(r.language for r in project.languages)]:
+        texts = None
+        if language != source:
+            texts = {t.segment_id: t.text for t in project.language(language).translations}
+        profile = default_profile_for(language)
+
+        def run() -> None:
+            _best_lines_cached.cache_clear()  # each run pays for its own line breaking
+            layout_track(shown, language, profile, texts=texts, typography=texts is not None)
+
+        seconds = best_of(repeat, run, time.process_time)
+        cues = len(layout_track(shown, language, profile, texts=texts, typography=texts is not None).cues)
+        print(f"layout_track {language:3s} warm, CPU        {seconds * 1000:8.1f} ms  ({len(shown)} segments, {cues} cues)")
 
 
 if __name__ == "__main__":

@@ -28,4 +28,5 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 
 .venv/bin/python scripts/fetch_test_models.py
+.venv/bin/python scripts/fetch_peer_subtitles.py
 echo "setup: done"

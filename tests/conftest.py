@@ -76,6 +76,15 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("TRANSKIT_MODELS_DIR", raising=False)
     monkeypatch.delenv("TRANSKIT_MEMORY", raising=False)
+    # no test reaches a real model catalogue: the Firefox registry is a closed port on
+    # 127.0.0.1 unless a test serves one (the Argos index is always given explicitly)
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    monkeypatch.setenv("TRANSKIT_FIREFOX_REGISTRY_URL",
+                       f"http://127.0.0.1:{closed}/v1/buckets/main/collections/translations-models-v2/records")
 
 
 # ------------------------------------------------------------------ --cpu-burn: the suite under load

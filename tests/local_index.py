@@ -141,3 +141,60 @@ def firefox_en_pt_package(test_models_dir: Path, scratch: Path) -> Path:
                 if path.name != "transkit-model.json":
                     archive.write(path, f"enpt/{path.name}")
     return made
+
+
+# --------------------------------------------------------------------------- Firefox registry
+
+RECORDS_PATH = "/v1/buckets/main/collections/translations-models-v2/records"
+FIREFOX_FILE_TYPES = (("model", "model."), ("vocab", "vocab."), ("lex", "lex."))
+
+
+def registry_records(index: LocalIndex, folder: Path, source: str, target: str, *, version: str = "3.0",
+                     architecture: str = "tiny", prefix: str = "", compression: str = "zstd") -> list[dict]:
+    """Serve the model files of ``folder`` as the Firefox registry does (one record per
+    file, zstd-compressed attachments with packed and unpacked SHA-256) and return the records.
+    The server root ``/v1/`` announces where attachments live, as Remote Settings does.
+    ``compression="gzip"`` packs them as Mozilla's model bucket does instead."""
+    import gzip
+
+    import zstandard
+
+    index.routes["/v1/"] = json.dumps(
+        {"capabilities": {"attachments": {"base_url": index.url("/attachments/")}}}
+    ).encode()
+    records = []
+    for file_type, start in FIREFOX_FILE_TYPES:
+        (path,) = [p for p in sorted(folder.iterdir()) if p.name.startswith(start)]
+        raw = path.read_bytes()
+        if compression == "gzip":
+            packed, suffix, mimetype = gzip.compress(raw, mtime=0), "gz", "application/gzip"
+        else:
+            packed, suffix, mimetype = zstandard.ZstdCompressor(level=3).compress(raw), "zst", "application/zstd"
+        location = f"main-workspace/translations-models-v2/{prefix}{source}{target}-{file_type}.{suffix}"
+        index.routes[f"/attachments/{location}"] = packed
+        records.append({
+            "id": f"{prefix}{source}{target}-{file_type}",
+            "name": path.name,
+            "fileType": file_type,
+            "sourceLanguage": source,
+            "targetLanguage": target,
+            "version": version,
+            "architecture": architecture,
+            "filter_expression": "",
+            "decompressedSize": len(raw),
+            "decompressedHash": hashlib.sha256(raw).hexdigest(),
+            "attachment": {
+                "filename": f"{path.name}.{suffix}",
+                "location": location,
+                "mimetype": mimetype,
+                "size": len(packed),
+                "hash": hashlib.sha256(packed).hexdigest(),
+            },
+            "last_modified": 1749570000000,
+        })
+    return records
+
+
+def serve_registry(index: LocalIndex, records: list[dict]) -> str:
+    index.routes[RECORDS_PATH] = json.dumps({"data": records}).encode()
+    return index.url(RECORDS_PATH)

@@ -299,6 +299,35 @@ def test_messy_srt_translates(test_models_dir, monkeypatch):
     assert "<i>" not in srt and "<font" not in srt and "{\\an8}" not in srt
 
 
+# --------------------------------------------------------------------------- transkit check: not a subtitle file
+
+
+NOT_SUBTITLES = {
+    "text": ("notes.srt", b"Remember to buy milk.\nAnd bread.\n", "not a subtitle file"),
+    "transcript": ("interview.srt", INTERVIEW.read_bytes(), "not a subtitle file"),
+    "markdown": ("interview.md", INTERVIEW.read_bytes(), "not a subtitle file"),
+    # refused as binary or, decoded, as text with no cue times: either way by what it holds
+    "utf32": ("u32.srt", INTERVIEW.read_text(encoding="utf-8").encode("utf-32-le"), ""),
+    "binary": ("photo.srt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary"),
+    "empty": ("empty.vtt", b"", "empty"),
+    "whitespace": ("blank.srt", b"\n  \n\t\n", "empty"),
+    "not-ass": ("styles.ass", b"Style: Default,Arial,20\n", "not an ASS/SSA file"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_SUBTITLES))
+def test_check_refuses_what_is_not_a_subtitle_file(kind):
+    name, data, says = NOT_SUBTITLES[kind]
+    Path(name).write_bytes(data)
+    assert says in error_line(cli("check", name, "--strict"), EXIT["input"], name)
+
+
+def test_check_refuses_a_folder_without_subtitle_files():
+    Path("notes").mkdir()
+    Path("notes/todo.md").write_text("# to do\n")
+    assert "no subtitle files" in error_line(cli("check", "notes"), EXIT["input"], "notes")
+
+
 # --------------------------------------------------------------------------- languages and formats
 
 

@@ -39,8 +39,8 @@ def test_install_from_file_list_and_remove(test_models_dir, tmp_path):
     listed = invoke("models", "list", "--models-dir", root)
     assert listed.exit_code == 0
     lines = listed.output.splitlines()
-    assert lines[0].split() == ["ENGINE", "PAIR", "VERSION", "SIZE", "FOLDER"]
-    assert lines[1].split()[:4] == ["argos", "zh->en", "1.9", "86"]
+    assert lines[0].split() == ["ENGINE", "PAIR", "TAGS", "VERSION", "SIZE", "FOLDER"]
+    assert lines[1].split()[:5] == ["argos", "zh->en", "zh-Hans->en", "1.9", "86"]
 
     removed = invoke("models", "remove", "zh", "en", "--models-dir", root)
     assert removed.exit_code == 0 and "removed argos zh->en" in removed.output
@@ -62,9 +62,12 @@ def test_install_from_a_local_index_and_available(test_models_dir, tmp_path):
         ])
         available = invoke("models", "available", "--index-url", url, "--source", "en")
         assert available.exit_code == 0, available.output
-        rows = [line.split() for line in available.output.splitlines()]
-        assert rows[0] == ["ENGINE", "PAIR", "VERSION", "SIZE", "SHA256"]
-        assert ["argos", "en->ru", "1.9", "?", "no"] in rows and ["firefox", "en->pt", "2", "22", "MB", "yes"] in rows
+        rows = [line.split() for line in available.stdout.splitlines()]
+        assert rows[0] == ["ENGINE", "PAIR", "TAGS", "VERSION", "SIZE", "SHA256", "BLEU", "COMET", "CATALOGUE"]
+        # the figures are the published FLORES-101 devtest ones (src/transkit/data/model_quality.json)
+        assert ["argos", "en->ru", "en->ru", "1.9", "?", "no", "27.6", "0.848", "argos-index"] in rows
+        assert ["firefox", "en->pt", "en->pt-BR", "2", "22", "MB", "yes", "50.4", "0.889", "argos-index"] in rows
+        assert "could not read the firefox-registry" in available.stderr
 
         result = invoke("models", "install", "en", "pt", "--engine", "firefox", "--index-url", url, "--models-dir", root)
         assert result.exit_code == 0, result.output

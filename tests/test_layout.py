@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from transkit.check import check_cues, cue_chars
+from transkit.check import check_cues
 from transkit.layout import LEAD_IN_MS, layout_track, split_sentence
 from transkit.linebreak import words_of
 from transkit.model import Segment
-from transkit.profiles import get_profile
+from transkit.profiles import cue_chars, get_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "ru_first_answers.json"
@@ -242,8 +242,8 @@ def interview():
 
 @pytest.fixture(scope="module")
 def interview_track(interview):
-    transcript, segments = interview
-    return layout_track(segments, "en", EN, transcript=transcript)
+    _, segments = interview
+    return layout_track(segments, "en", EN)
 
 
 def _plain_words(text: str) -> list[str]:

@@ -125,3 +125,30 @@ def test_plain_text_in_another_language_with_from(tmp_path, test_models_dir, mon
     english = (out / "en" / "news.en.srt").read_text(encoding="utf-8")
     assert re.search(r"\b(the|of|and|in)\b", english), english
     assert (out / "zh" / "news.zh.srt").is_file()
+
+
+def test_export_counts_srt_and_vtt_checks_apart(tmp_path):
+    result = segment_source(INTERVIEW, tmp_path, profile=get_profile("netflix-en"))
+    (lang,) = result.languages
+    assert lang.checks == (("srt", 0, 0), ("vtt", 0, 0))
+
+
+def test_check_outputs_by_format_keeps_each_format_apart(tmp_path):
+    from transkit.pipeline import check_outputs_by_format
+
+    committed = ROOT / "translations" / "en"
+    short = tmp_path / "short.vtt"  # one cue too short for netflix-en: one error, in the VTT only
+    short.write_text("WEBVTT\n\n00:00:00.000 --> 00:00:00.400\nNo.\n", encoding="utf-8")
+    paths = [committed / "interview.en.srt", committed / "interview.en.vtt", short]
+    assert check_outputs_by_format(paths, get_profile("netflix-en")) == (("srt", 0, 0), ("vtt", 1, 0))
+
+
+def test_run_summary_shows_srt_and_vtt_checks(capsys):
+    from transkit.cli.summary import print_run_summary
+    from transkit.pipeline import LanguageSummary, RunResult
+
+    lang = LanguageSummary("pt", "firefox", 3, 4, 0, 3, 1, 3, checks=(("srt", 1, 0), ("vtt", 2, 1)))
+    print_run_summary([RunResult("a.md", "", (lang,), files_written=(), files_unchanged=())])
+    out = capsys.readouterr().out
+    assert "SRT check" in out and "VTT check" in out
+    assert "1 E, 0 W" in out and "2 E, 1 W" in out

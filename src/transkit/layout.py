@@ -26,10 +26,10 @@ import math
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from .check import cue_chars, cue_words, reading_time_ms
 from .linebreak import best_lines, break_lines, gap_costs, lines_for, text_length, words_of
-from .model import Cue, Segment, Track, Transcript
-from .profiles import StyleProfile
+from .model import Cue, Segment, Track
+from .profiles import StyleProfile, cue_chars, cue_words, reading_time_ms
+from .textsplit import JoinedLengths, cheapest_partition
 from .typography import apply_typography
 
 LEAD_IN_MS = 500  # a cue that needs the time may move this much away from its speech
@@ -93,7 +93,6 @@ def layout_track(
     language: str,
     profile: StyleProfile,
     texts: Mapping[int, str] | None = None,
-    transcript: Transcript | None = None,
     *,
     typography: bool = True,
 ) -> Track:
@@ -101,10 +100,8 @@ def layout_track(
 
     ``texts`` maps a segment id to its translated sentence (``None``: the
     segments' own text). A segment with no text (empty translation) gets no cue.
-    ``transcript`` is accepted for the pipeline's convenience; the layout needs
-    only the segments' speakers, which they carry.
+    Speakers come from the segments, which carry them.
     """
-    del transcript
     units = _group_short_sentences(_units_of(segments, language, texts, typography), language, profile)
     drafts: list[_Draft] = []
     for index, unit in enumerate(units):
@@ -303,14 +300,12 @@ class _Sentence:
         self.words = words
         self.costs = costs
         self.profile = profile
-        self._prefix = [0]
-        for word in words:
-            self._prefix.append(self._prefix[-1] + len(word))
+        self.lengths = JoinedLengths(words)
         self._line_costs: dict[tuple[int, int], float | None] = {}
 
     def length(self, i: int, j: int) -> int:
         """Characters of ``words[i:j]`` joined by spaces."""
-        return self._prefix[j] - self._prefix[i] + max(j - i - 1, 0)
+        return self.lengths(i, j)
 
     def line_cost(self, i: int, j: int) -> float | None:
         """Cost of breaking ``words[i:j]`` into the cue's lines; None when it does not fit."""
@@ -326,7 +321,7 @@ class _Sentence:
 def _cheapest_pieces(
     sentence: _Sentence, count: int, profile: StyleProfile, span_ms: int
 ) -> tuple[float, list[tuple[str, ...]]] | None:
-    """Dynamic programme over piece boundaries for exactly ``count`` pieces."""
+    """The cheapest split into exactly ``count`` pieces (``textsplit.cheapest_partition``)."""
     words, n = sentence.words, len(sentence.words)
     total = sentence.length(0, n)
     capacity = profile.max_lines * profile.max_chars_per_line
@@ -335,7 +330,7 @@ def _cheapest_pieces(
 
     def piece_cost(i: int, j: int) -> float | None:
         line_cost = sentence.line_cost(i, j)
-        length = sentence.length(i, j)
+        length = sentence.lengths(i, j)
         share = usable * length / total
         if line_cost is None or share > profile.max_duration_ms:
             return None
@@ -348,29 +343,12 @@ def _cheapest_pieces(
             cost += _CUE_BREAK_WEIGHT * sentence.costs[j - 1]
         return cost
 
-    inf = float("inf")
-    best = [[inf] * (n + 1) for _ in range(count + 1)]
-    back = [[-1] * (n + 1) for _ in range(count + 1)]
-    best[0][0] = 0.0
-    for c in range(1, count + 1):
-        for j in range(c, n + 1):
-            for i in range(j - 1, c - 2, -1):
-                if sentence.length(i, j) > capacity:
-                    break  # longer pieces only grow
-                if best[c - 1][i] == inf:
-                    continue
-                cost = piece_cost(i, j)
-                if cost is not None and best[c - 1][i] + cost < best[c][j]:
-                    best[c][j] = best[c - 1][i] + cost
-                    back[c][j] = i
-    if best[count][n] == inf:
+    found = cheapest_partition(sentence.lengths, count, capacity, piece_cost)
+    if found is None:
         return None
-    bounds = [n]
-    for c in range(count, 0, -1):
-        bounds.append(back[c][bounds[-1]])
-    bounds.reverse()
+    cost, bounds = found
     pieces = [words[a:b] for a, b in zip(bounds, bounds[1:])]
-    return best[count][n] + _PER_CUE_COST * count, pieces
+    return cost + _PER_CUE_COST * count, pieces
 
 
 def _fallback_pieces(words: tuple[str, ...], profile: StyleProfile) -> list[tuple[str, ...]]:

@@ -71,6 +71,7 @@ class LanguageSummary:
     check_errors: int
     check_warnings: int
     translated: int  # sentences the engine translated in this run (0 = all from memory)
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings), SRT and VTT apart
 
 
 @dataclass(frozen=True)
@@ -316,9 +317,7 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
         texts = {t.segment_id: t.text for t in result.translations}
     # text that is not in the recording was left unaligned (zero length): no cue for it
     shown = [segment for segment in project.segments if segment.timing != "unaligned"]
-    return layout_track(
-        shown, language, profile, texts=texts, transcript=project.transcript, typography=texts is not None
-    )
+    return layout_track(shown, language, profile, texts=texts, typography=texts is not None)
 
 
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
@@ -335,6 +334,18 @@ def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, in
     return errors, warnings
 
 
+def check_outputs_by_format(paths: Iterable[Path], profile: StyleProfile) -> tuple[tuple[str, int, int], ...]:
+    """``check_outputs`` per format, ``(format, errors, warnings)`` in the order the
+    formats come: SRT and VTT hold the same cues, so their counts are not added up."""
+    counts: dict[str, tuple[int, int]] = {}
+    for path in paths:
+        fmt = path.suffix.lstrip(".").lower()
+        errors, warnings = check_outputs([path], profile)
+        before = counts.get(fmt, (0, 0))
+        counts[fmt] = (before[0] + errors, before[1] + warnings)
+    return tuple((fmt, e, w) for fmt, (e, w) in counts.items())
+
+
 @dataclass(frozen=True)
 class LanguageExport:
     language: str
@@ -343,6 +354,7 @@ class LanguageExport:
     unchanged: tuple[str, ...]
     check_errors: int
     check_warnings: int
+    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings)
 
 
 @dataclass(frozen=True)
@@ -420,7 +432,8 @@ def export_project(
             if fmt in CHECKED_FORMATS:
                 checked.append(path)
         _notify(progress, ProgressEvent(stem, "check", language))
-        errors, warnings = check_outputs(checked, profile)
+        checks = check_outputs_by_format(checked, profile)
+        errors, warnings = sum(c[1] for c in checks), sum(c[2] for c in checks)
         results.append(
             LanguageExport(
                 language=language,
@@ -429,6 +442,7 @@ def export_project(
                 unchanged=tuple(map(str, unchanged)),
                 check_errors=errors,
                 check_warnings=warnings,
+                checks=checks,
             )
         )
     return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
@@ -539,6 +553,7 @@ def run_source(
                 check_errors=lang.check_errors,
                 check_warnings=lang.check_warnings,
                 translated=engine_counts.get(lang.language, 0),
+                checks=lang.checks,
             )
         )
     _notify(progress, ProgressEvent(name, "done"))

@@ -1,8 +1,14 @@
-"""Subtitle style profiles (DESIGN.md section 6). All numbers configurable."""
+"""Subtitle style profiles (DESIGN.md section 6) and the reading measures they limit.
+
+All numbers are configurable. ``cue_chars``, ``cue_words`` and ``reading_time_ms``
+are what the layout aims at and what ``transkit check`` measures.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+from typing import Sequence
 
 from .errors import UsageError
 
@@ -47,3 +53,25 @@ def default_profile_for(language: str) -> StyleProfile:
     if language == "ru":
         return PROFILES["netflix-ru"]
     return PROFILES["netflix"]
+
+
+# --- reading measures: what the layout aims at and the checker measures -----
+
+def cue_chars(lines: Sequence[str]) -> int:
+    """Characters shown, a line break counted as one space."""
+    return len(" ".join(lines))
+
+
+def cue_words(lines: Sequence[str]) -> int:
+    """Words shown; a dialogue dash is not a word."""
+    return sum(1 for line in lines for word in line.split() if word not in ("-", "\u2013", "\u2014"))
+
+
+def reading_time_ms(chars: int, words: int, profile: StyleProfile) -> int:
+    """The shortest time the profile allows for a cue of this size."""
+    need = profile.min_duration_ms
+    if profile.max_cps:
+        need = max(need, math.ceil(chars * 1000 / profile.max_cps))
+    if profile.max_words_per_second:
+        need = max(need, math.ceil(words * 1000 / profile.max_words_per_second))
+    return need

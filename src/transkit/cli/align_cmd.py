@@ -81,7 +81,7 @@ def register(app: typer.Typer) -> None:
         )
         spoken = [s for s in result.segments if s.timing != "unaligned"]
         language = transcript.meta.language
-        track = layout_track(spoken, language, chosen_profile, transcript=transcript, typography=False)
+        track = layout_track(spoken, language, chosen_profile, typography=False)
         job = ExportJob(project=project, language=language, track=track)
         written = write_exports(job, chosen_formats, out, stem)
         project_path = out / f"{stem}.project.json"

@@ -1,4 +1,4 @@
-"""``transkit check``: lint SRT/VTT subtitles against a style profile."""
+"""``transkit check``: lint SRT, WebVTT and ASS/SSA subtitles against a style profile."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ import typer
 from .common import report_errors
 
 if TYPE_CHECKING:
-    from ..check import CheckReport
-    from ..profiles import StyleProfile
+    from ..check import CheckReport, SkippedFile
 
 
 def register(app: typer.Typer) -> None:
     @app.command("check")
     @report_errors
     def check(
-        files: List[Path] = typer.Argument(..., help="SRT or VTT files to check.", show_default=False),
+        files: List[Path] = typer.Argument(
+            ..., help="Subtitle files (.srt .vtt .webvtt .ass .ssa) or folders of them.", show_default=False
+        ),
         profile: Optional[str] = typer.Option(
             None,
             "--profile",
@@ -35,52 +36,82 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check subtitles: line length, lines per cue, reading speed, durations, gaps, order.
 
+        Takes SRT, WebVTT and ASS/SSA files (any case of extension) and folders
+        (every subtitle file inside; the others are listed as skipped). A file
+        with no cue times in it is refused: it is not a subtitle file. A
+        bilingual file (x.en-pt.srt) is checked per language, each against its
+        own profile; its source lines (in italics) for line length only, as
+        they are shown for the target cues' times.
+
         Prints every violation with its cue number and times, then a summary per
         rule. Exit 0 when there is no error, 8 when there is (with --strict, any
-        warning too), 2 for an unknown profile, 3 for an unreadable file.
+        warning too), 2 for an unknown profile, 3 for an unreadable file or one
+        that is not a subtitle file.
 
         Examples:
 
           transkit check translations/en/interview.en.srt --profile netflix-en
 
-          transkit check translations/ru/*.srt translations/ru/*.vtt -p netflix-ru --strict
+          transkit check translations/ --strict
 
           transkit check interview.en.vtt --json > report.json
         """
-        from ..check import check_file
+        from ..check import check_path
         from ..errors import QualityError
-        from ..profiles import get_profile
+        from ..profiles import default_profile_for, get_profile
 
         chosen = get_profile(profile) if profile else None
-        reports = [check_file(path, chosen or _profile_for_name(path), strict_syntax=strict_syntax) for path in files]
+        paths, skipped = _expand(files)
+        reports = [
+            report
+            for path in paths
+            for report in check_path(path, default_profile_for, profile=chosen, strict_syntax=strict_syntax)
+        ]
         if as_json:
-            typer.echo(json.dumps(_json_document(reports), ensure_ascii=False, indent=2))
+            typer.echo(json.dumps(_json_document(reports, skipped), ensure_ascii=False, indent=2))
         else:
+            for item in skipped:
+                typer.echo(f"skipped {item.path}: {item.reason}")
             _print_reports(reports)
         errors = sum(len(r.errors) for r in reports)
         warnings = sum(len(r.warnings) for r in reports)
         if errors or (strict and warnings):
-            failed = sum(1 for r in reports if r.errors or (strict and r.warnings))
+            failed = len({r.path for r in reports if r.errors or (strict and r.warnings)})
             what = _count(errors, "error") + (f" and {_count(warnings, 'warning')}" if strict and warnings else "")
-            raise QualityError(f"{what} in {failed} of {len(reports)} files", hint="see the list above")
+            raise QualityError(f"{what} in {failed} of {len(paths)} files", hint="see the list above")
+
+
+def _expand(arguments: "list[Path]") -> "tuple[list[Path], list[SkippedFile]]":
+    """Files as given; folders replaced by the subtitle files inside them."""
+    from ..check import subtitle_files_in
+    from ..errors import InputError
+
+    paths: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for argument in arguments:
+        if not argument.is_dir():
+            paths.append(argument)
+            continue
+        found, passed_over = subtitle_files_in(argument)
+        if not found:
+            raise InputError(
+                "no subtitle files in this folder",
+                path=str(argument),
+                hint="check takes .srt, .vtt, .webvtt, .ass and .ssa files",
+            )
+        paths.extend(found)
+        skipped.extend(passed_over)
+    return paths, skipped
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _profile_for_name(path: Path) -> "StyleProfile":
-    """``interview.ru.srt`` -> the profile for Russian; no language tag -> netflix-en."""
-    from ..profiles import default_profile_for
-
-    parts = path.name.split(".")
-    language = parts[-2] if len(parts) >= 3 else "en"
-    return default_profile_for(language if language.isalpha() and len(language) in (2, 3) else "en")
-
-
-def _json_document(reports: "list[CheckReport]") -> dict:
+def _json_document(reports: "list[CheckReport]", skipped: "list[SkippedFile]") -> dict:
     return {
         "files": [r.to_dict() for r in reports],
+        "skipped": [{"path": s.path, "reason": s.reason} for s in skipped],
         "errors": sum(len(r.errors) for r in reports),
         "warnings": sum(len(r.warnings) for r in reports),
     }
@@ -88,12 +119,14 @@ def _json_document(reports: "list[CheckReport]") -> dict:
 
 def _print_reports(reports: "list[CheckReport]") -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from ..check import RULES
 
     for report in reports:
-        typer.echo(f"{report.path}: {report.cue_count} cues, profile {report.profile}")
+        note = f"; {report.note}" if report.note else ""
+        typer.echo(f"{_label(report)}: {report.cue_count} cues, profile {report.profile}{note}")
         for violation in report.violations:
             marker = "  (warning)" if violation.severity == "warning" else ""
             typer.echo(f"{violation.format()}{marker}")
@@ -109,8 +142,12 @@ def _print_reports(reports: "list[CheckReport]") -> None:
     for report in reports:
         summary = report.summary()
         cells = [_cell(summary.get(rule)) for rule in shown]
-        table.add_row(report.path, str(report.cue_count), *cells, str(len(report.errors)), str(len(report.warnings)))
+        table.add_row(escape(_label(report)), str(report.cue_count), *cells, str(len(report.errors)), str(len(report.warnings)))
     Console(width=160).print(table)
+
+
+def _label(report: "CheckReport") -> str:
+    return f"{report.path} [{report.track}]" if report.track else report.path
 
 
 def _cell(counts: dict[str, int] | None) -> str:

@@ -16,6 +16,7 @@ models_app = typer.Typer(
         "Manage offline translation models (Argos packages, Firefox Translations models).\n\n"
         "Examples:\n\n"
         "  transkit models list\n\n"
+        "  transkit models available --source en\n\n"
         "  transkit models install en ru\n\n"
         "  transkit models install --from translate-zh_en-1_9.argosmodel"
     ),
@@ -24,6 +25,10 @@ models_app = typer.Typer(
 
 _MODELS_DIR_HELP = "Models folder (default: $TRANSKIT_MODELS_DIR or ~/.local/share/transkit/models)."
 _INDEX_HELP = "Package index URL (default: $TRANSKIT_INDEX_URL, else the public Argos index)."
+_REGISTRY_HELP = (
+    "Firefox Translations model registry records URL (default: $TRANSKIT_FIREFOX_REGISTRY_URL, "
+    "else Mozilla's Remote Settings collection translations-models-v2)."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +50,7 @@ def _table(rows: list[tuple[str, ...]]) -> None:
 def list_models(
     models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
 ) -> None:
-    """List installed models: engine, language pair, version, size and folder.
+    """List installed models: engine, language pair (and as BCP-47 tags), version, size and folder.
 
     Models Argos Translate installed itself are listed too (transkit uses them, read only).
 
@@ -56,7 +61,7 @@ def list_models(
       transkit models list --models-dir ./models
     """
     from ..translate.engines import installed_models
-    from ..translate.models import resolve_models_dir
+    from ..translate.models import pair_tags, resolve_models_dir
 
     root = resolve_models_dir(models_dir)
     models = installed_models(root)
@@ -64,8 +69,11 @@ def list_models(
         typer.echo(f"no models installed in {root}")
         typer.echo("install one with: transkit models install en ru   (or --from FILE.argosmodel)")
         return
-    rows = [("ENGINE", "PAIR", "VERSION", "SIZE", "FOLDER")]
-    rows += [(m.engine, m.pair, m.version or "-", _size(m.size_bytes), str(m.path)) for m in models]
+    rows = [("ENGINE", "PAIR", "TAGS", "VERSION", "SIZE", "FOLDER")]
+    rows += [
+        (m.engine, m.pair, pair_tags(m.engine, m.source, m.target), m.version or "-", _size(m.size_bytes), str(m.path))
+        for m in models
+    ]
     _table(rows)
 
 
@@ -73,34 +81,54 @@ def list_models(
 @report_errors
 def available_models(
     index_url: Optional[str] = typer.Option(None, "--index-url", help=_INDEX_HELP),
+    registry_url: Optional[str] = typer.Option(None, "--registry-url", help=_REGISTRY_HELP),
+    engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Only this engine's models (argos or firefox)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only packages from this language."),
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Only packages into this language."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
-    """List the packages a package index offers.
+    """List the models both catalogues offer: the Argos package index and the Firefox
+    Translations model registry.
+
+    Columns: engine, pair, the pair as BCP-47 tags, version, download size, whether a
+    SHA-256 is published, the published FLORES-101 devtest BLEU and COMET of that
+    engine's model for the pair (see src/transkit/data/model_quality.json; "-" when
+    unknown), and the catalogue. A catalogue that cannot be read is named on stderr.
 
     Examples:
 
       transkit models available --source en
 
+      transkit models available --engine firefox --registry-url http://127.0.0.1:8000/v1/buckets/main/collections/translations-models-v2/records
+
       transkit models available --index-url http://127.0.0.1:8000/index.json
     """
-    from ..translate.models import available
+    from ..translate.models import figure, pair_tags, read_catalogues
     from .options import number
 
+    _check_engine(engine)
     number(timeout, "--timeout", "timeout")
-    packages = [
-        p for p in available(index_url, timeout=timeout)
-        if source in (None, p.source) and target in (None, p.target)
+    found = read_catalogues(index_url=index_url, registry_url=registry_url, engine=engine, timeout=timeout)
+    _warn_unread(found.errors)
+    offers = [
+        o for o in found.offers
+        if source in (None, o.package.source) and target in (None, o.package.target)
     ]
-    if not packages:
-        typer.echo("the index offers no matching packages")
+    if not offers:
+        typer.echo("the catalogues offer no matching models")
         return
-    rows = [("ENGINE", "PAIR", "VERSION", "SIZE", "SHA256")]
-    rows += [
-        (p.engine, f"{p.source}->{p.target}", p.version or "-", _size(p.size), "yes" if p.sha256 else "no")
-        for p in packages
-    ]
+    rows = [("ENGINE", "PAIR", "TAGS", "VERSION", "SIZE", "SHA256", "BLEU", "COMET", "CATALOGUE")]
+    for o in offers:
+        src, tgt = o.package.source, o.package.target
+        fig = figure(o.engine, src, tgt, o.architecture)
+        checked = o.catalogue == "firefox-registry" or bool(getattr(o.package, "sha256", None))
+        rows.append((
+            o.engine, f"{src}->{tgt}", pair_tags(o.engine, src, tgt), o.version or "-", _size(o.size),
+            "yes" if checked else "no",
+            f"{fig.bleu:g}" if fig and fig.bleu is not None else "-",
+            f"{fig.comet:.3f}" if fig and fig.comet is not None else "-",
+            o.catalogue,
+        ))
     _table(rows)
 
 
@@ -109,24 +137,34 @@ def available_models(
 def install_model(
     source: Optional[str] = typer.Argument(None, help="Source language code, e.g. en."),
     target: Optional[str] = typer.Argument(None, help="Target language code, e.g. ru."),
-    engine: str = typer.Option("argos", "--engine", "-e", help="argos or firefox (which index package to take)."),
+    engine: Optional[str] = typer.Option(
+        None, "--engine", "-e",
+        help="argos or firefox (default: the better of the two for the pair, by published figures)."),
     index_url: Optional[str] = typer.Option(None, "--index-url", help=_INDEX_HELP),
+    registry_url: Optional[str] = typer.Option(None, "--registry-url", help=_REGISTRY_HELP),
     from_path: Optional[Path] = typer.Option(
         None, "--from", help="Install this .argosmodel/zip file or model folder instead of downloading."
     ),
     models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
-    """Install a model from the package index, or from a local file or folder.
+    """Install a model from the catalogues (Argos index, Firefox registry), or from a local file or folder.
 
-    Downloads are checked against the index's SHA-256 when it gives one, and
-    packages are unpacked safely; an existing model of the same pair is replaced.
+    Without --engine the better model for the pair is installed: the engine with the
+    higher published FLORES-101 devtest COMET (else BLEU) for the pair, by the figures
+    in src/transkit/data/model_quality.json; for a pair without figures, the Firefox
+    model (faster). For en->ru that is the Firefox model (COMET 0.876 vs 0.848).
+    Downloads are checked against the catalogue's sizes and SHA-256 before and after
+    unpacking, unpacking is bounded, and nothing is kept on failure; an existing model
+    of the same pair and engine is replaced.
 
     Examples:
 
       transkit models install en ru
 
-      transkit models install en ru --engine firefox --index-url http://127.0.0.1:8000/index.json
+      transkit models install en ru --engine argos
+
+      transkit models install en pt --engine firefox --registry-url http://127.0.0.1:8000/v1/buckets/main/collections/translations-models-v2/records
 
       transkit models install --from translate-en_ru-1_9.argosmodel
 
@@ -137,10 +175,12 @@ def install_model(
     from .options import number
 
     number(timeout, "--timeout", "timeout")
+    _check_engine(engine)
     if from_path is not None:
         if (source is None) != (target is None):
             raise UsageError("give both languages or neither", hint="e.g. transkit models install en pt --from DIR")
         model = models.install_from_file(from_path, models_dir=models_dir, source=source, target=target)
+        reason = None
     else:
         if source is None or target is None:
             raise UsageError(
@@ -148,11 +188,30 @@ def install_model(
                 hint="e.g. transkit models install en ru, or transkit models install --from FILE.argosmodel",
             )
         with _download_bar(f"{source}->{target}") as on_progress:
-            model = models.install_from_index(
-                source, target, engine=engine, index_url=index_url, models_dir=models_dir,
-                progress=on_progress, timeout=timeout,
+            result = models.install_best(
+                source, target, engine=engine, index_url=index_url, registry_url=registry_url,
+                models_dir=models_dir, progress=on_progress, timeout=timeout,
             )
+        _warn_unread(result.unreachable)
+        model, reason = result.model, f"{result.reason} (from the {result.offer.catalogue})"
+    tags = models.pair_tags(model.engine, model.source, model.target)
     typer.echo(f"installed {model.engine} {model.pair} {model.version} ({_size(model.size_bytes)}) in {model.path}")
+    typer.echo(f"languages: {tags} (BCP-47)")
+    if reason:
+        typer.echo(f"why: {reason}")
+
+
+def _check_engine(engine: str | None) -> None:
+    from ..errors import UsageError
+    from ..translate.models import ENGINES
+
+    if engine is not None and engine not in ENGINES:
+        raise UsageError(f"unknown engine '{engine}'", hint=f"choose one of: {', '.join(ENGINES)}")
+
+
+def _warn_unread(errors: dict) -> None:
+    for name, error in errors.items():
+        typer.echo(f"transkit: warning: could not read the {name}: {error}", err=True)
 
 
 @models_app.command("remove")

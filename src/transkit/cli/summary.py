@@ -13,7 +13,7 @@ from ..pipeline import RunResult
 def print_run_summary(results: Sequence[RunResult], title: str = "transkit run") -> None:
     console = Console(width=120)
     table = Table(title=title, show_lines=False)
-    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "check errors", "warnings"):
+    for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
         name = result.source.rsplit("/", 1)[-1]
@@ -26,8 +26,8 @@ def print_run_summary(results: Sequence[RunResult], title: str = "transkit run")
                 str(lang.cues),
                 str(lang.translated),
                 str(lang.qa_flags),
-                str(lang.check_errors),
-                str(lang.check_warnings),
+                _checked(lang.checks, "srt"),
+                _checked(lang.checks, "vtt"),
             )
             name = ""
     console.print(table)
@@ -45,3 +45,11 @@ def print_run_summary(results: Sequence[RunResult], title: str = "transkit run")
     console.print(f"{line}; time: {timing}")
     for notice in dict.fromkeys(n for r in results for n in r.notices):
         console.print(f"note: {notice}", highlight=False)
+
+
+def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:
+    """``2 E, 1 W`` for one format's written file(s); ``-`` when none was written."""
+    for name, errors, warnings in checks:
+        if name == fmt:
+            return f"{errors} E, {warnings} W"
+    return "-"

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError, UsageError
 from ..model import Metadata, Paragraph, Speaker, Transcript
+from .blocks import split_blocks
 from .source_format import format_source, header_value_problem, parse_source
 
 SHORT_STATEMENT_WORDS = 30  # at most this long to count as a question without '?'
@@ -201,16 +202,7 @@ def _paragraphs(
     Returns the kept paragraphs, the further dropped lines, the headline's lines (the
     first heading, used as the title) and the byline.
     """
-    blocks: list[list[int]] = []
-    current: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip() and number not in dropped:
-            current.append(number)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
+    blocks = split_blocks(range(1, len(lines) + 1), lambda n: lines[n - 1].strip() and n not in dropped)
 
     kept: list[RawParagraph] = []
     more: dict[int, str] = {}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..fsio import read_text_file
 from ..model import Metadata, Paragraph, Speaker, Transcript
+from .blocks import split_blocks
 
 HEADER_FENCE = "---"
 NOTE_PREFIX = "NOTE:"
@@ -178,22 +179,8 @@ def _parse_speaker_line(ln: _Line, path: str, known: list[Speaker]) -> Speaker:
     return Speaker(id=speaker_id, name=name.strip(), role=role.strip())
 
 
-def _blocks(body: list[_Line]) -> list[list[_Line]]:
-    blocks: list[list[_Line]] = []
-    current: list[_Line] = []
-    for ln in body:
-        if ln.text.strip():
-            current.append(ln)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
 def _parse_body(body: list[_Line], speaker_ids: set[str], path: str) -> list[Paragraph]:
-    blocks = _blocks(body)
+    blocks = split_blocks(body, lambda ln: ln.text.strip())
     if not blocks:
         raise InputError(
             "the transcript has no paragraphs", path=path, hint="add speaker-tagged paragraphs after the header"

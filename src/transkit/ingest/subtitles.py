@@ -24,6 +24,7 @@ from ..errors import InputError
 from ..fsio import read_text_file
 from ..model import Cue
 from ..timing import parse_timestamp
+from .blocks import split_blocks
 
 _ARROW = "-->"
 _TIMING = re.compile(r"^\s*(\S+)\s*-->\s*(\S+)(?:\s+(.*))?$")
@@ -61,21 +62,10 @@ def _is_vtt(path: Path, text: str) -> bool:
 
 def _blocks(text: str, first_line: int = 1) -> list[_Block]:
     """Runs of non-blank lines, with the line number each starts at."""
-    blocks: list[_Block] = []
-    current: list[str] = []
-    start = first_line
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    for number, line in enumerate(text.split("\n"), start=first_line):
-        if line.strip():
-            if not current:
-                start = number
-            current.append(line.rstrip())
-        elif current:
-            blocks.append(_Block(start, tuple(current)))
-            current = []
-    if current:
-        blocks.append(_Block(start, tuple(current)))
-    return blocks
+    numbered = enumerate(text.split("\n"), start=first_line)
+    runs = split_blocks(numbered, lambda item: item[1].strip())
+    return [_Block(run[0][0], tuple(line.rstrip() for _, line in run)) for run in runs]
 
 
 def _cue_blocks(blocks: list[_Block], path: str, strict: bool) -> list[tuple[_Block, int]]:

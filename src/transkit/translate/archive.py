@@ -190,3 +190,66 @@ def remove_stale_temp_dirs(parent: Path, older_than_s: float = 6 * 3600) -> None
             continue
         if stale and child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
+
+
+def decompress_file(
+    packed: str | os.PathLike[str],
+    dest: str | os.PathLike[str],
+    *,
+    method: str,
+    max_bytes: int,
+    label: str | None = None,
+) -> int:
+    """Unpack one compressed file (``method`` "zstd", "gzip" or "identity") into the new
+    file ``dest``; stop as soon as more than ``max_bytes`` come out (decompression bombs).
+    Returns the number of bytes written."""
+    where = label or str(packed)
+    written = 0
+    try:
+        with open(packed, "rb") as raw, open(dest, "xb") as out:
+            for chunk in _decompressed_chunks(raw, method, where):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise ModelError(
+                        f"refusing to unpack: the file unpacks to more than the {max_bytes} bytes declared",
+                        path=where,
+                        hint="the download was tampered with or the catalogue is wrong; nothing was installed",
+                    )
+                out.write(chunk)
+    except ModelError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"cannot unpack the model file: {exc.strerror or exc}", path=str(dest)) from exc
+    return written
+
+
+def _decompressed_chunks(raw, method: str, where: str) -> Iterator[bytes]:
+    if method == "identity":
+        while chunk := raw.read(_CHUNK):
+            yield chunk
+        return
+    if method == "gzip":
+        import gzip
+
+        try:
+            with gzip.GzipFile(fileobj=raw) as stream:
+                while chunk := stream.read(_CHUNK):
+                    yield chunk
+        except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+            raise _corrupt(where, exc) from exc
+        return
+    if method == "zstd":
+        import zstandard
+
+        try:
+            with zstandard.ZstdDecompressor().stream_reader(raw, read_across_frames=True) as stream:
+                while chunk := stream.read(_CHUNK):
+                    yield chunk
+        except zstandard.ZstdError as exc:
+            raise _corrupt(where, exc) from exc
+        return
+    raise ModelError(f"unknown compression '{method}'", path=where, hint="transkit reads zstd and gzip attachments")
+
+
+def _corrupt(where: str, exc: Exception) -> ModelError:
+    return ModelError(f"corrupt compressed model file ({exc})", path=where, hint="download it again")

@@ -1,7 +1,7 @@
 """Find the installed model for a language pair and open a translator for it.
 
 Models come from transkit's models folder (``<models_dir>/argos/<package>/`` and
-``<models_dir>/firefox/<src>-<tgt>/``, see ``transkit.translate.models``) and, read
+``<models_dir>/firefox/<src>-<tgt>/``, see ``transkit.translate.models.catalog``) and, read
 only, from the folder where Argos Translate itself installs packages.
 
 ``engine="auto"`` prefers a Firefox Translations model when one is installed for the
@@ -15,15 +15,14 @@ under ``auto``).
 
 from __future__ import annotations
 
-import json
 import os
-import re
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import ModelError, UsageError
 from .base import BatchProgress, TranslateOptions, Translator
-from .models import InstalledModel, list_installed, resolve_models_dir, validate_argos_package
+from .models import argos_package_dirs  # noqa: F401 - discovery lives in models.catalog
+from .models import InstalledModel, argos_own_packages, list_installed, resolve_models_dir, version_key
 
 ENGINES = ("auto", "argos", "firefox")
 AUTO_PREFERENCE = ("firefox", "argos")
@@ -33,65 +32,16 @@ PIVOT_LANGUAGE = "en"
 # --------------------------------------------------------------------------- discovery
 
 
-def argos_package_dirs() -> list[Path]:
-    """Where Argos Translate keeps the packages it installed, worked out as argostranslate
-    does ($ARGOS_PACKAGES_DIR, its settings.json, else the XDG data folder) but without
-    importing it: that import creates Argos' folders, and discovery must only read."""
-    value = os.environ.get("ARGOS_PACKAGES_DIR")
-    if not value:
-        config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-        try:
-            settings = json.loads((config / "argos-translate" / "settings.json").read_text(encoding="utf-8"))
-            value = settings.get("ARGOS_PACKAGES_DIR") if isinstance(settings, dict) else None
-        except (OSError, UnicodeDecodeError, ValueError):
-            value = None
-    if value:
-        return [Path(value)]
-    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return [data / "argos-translate" / "packages"]
-
-
-def _argos_own_packages() -> list[InstalledModel]:
-    found = []
-    for folder in argos_package_dirs():
-        try:
-            children = sorted(folder.iterdir()) if folder.is_dir() else []
-        except OSError:
-            continue
-        for child in children:
-            if not child.is_dir() or child.name.startswith("."):
-                continue
-            try:
-                meta = validate_argos_package(child)
-            except ModelError:
-                continue  # Argos' sentence-splitter packages and incomplete folders
-            if meta.get("type", "translate") != "translate":
-                continue
-            found.append(InstalledModel(
-                engine="argos",
-                source=str(meta["from_code"]),
-                target=str(meta["to_code"]),
-                version=str(meta.get("package_version", "")),
-                path=child,
-                size_bytes=sum(f.stat().st_size for f in child.rglob("*") if f.is_file()),
-            ))
-    return found
-
-
 def installed_models(models_dir: str | os.PathLike[str] | None = None, *, include_argos: bool = True) -> list[InstalledModel]:
     """Every usable model: transkit's own folder first, then Argos Translate's packages."""
     own = list_installed(models_dir)
     if not include_argos:
         return own
     seen = {model.path.resolve() for model in own}
-    return own + [model for model in _argos_own_packages() if model.path.resolve() not in seen]
+    return own + [model for model in argos_own_packages() if model.path.resolve() not in seen]
 
 
 # --------------------------------------------------------------------------- selection
-
-
-def _version_key(version: str) -> tuple:
-    return tuple((int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"[._-]", version))
 
 
 def _pick(models: Sequence[InstalledModel], source: str, target: str, engine: str) -> InstalledModel | None:
@@ -102,7 +52,7 @@ def _pick(models: Sequence[InstalledModel], source: str, target: str, engine: st
         matches = [m for m in models if m.engine == wanted and m.source == source and m.target == target]
         if matches:
             home = matches[0].path.parent
-            return max((m for m in matches if m.path.parent == home), key=lambda m: _version_key(m.version))
+            return max((m for m in matches if m.path.parent == home), key=lambda m: version_key(m.version))
     return None
 
 
