@@ -95,9 +95,17 @@ def test_binary_file():
     assert "binary" in error_line(cli("segment", "photo.md"), EXIT["input"], "photo.md")
 
 
-def test_utf16_without_bom_cannot_be_detected_and_is_refused():
-    Path("nobom.md").write_bytes(INTERVIEW.read_text(encoding="utf-8").encode("utf-16-le"))
-    error_line(cli("segment", "nobom.md"), EXIT["input"], "nobom.md")
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-32-be"])
+def test_utf16_and_utf32_without_bom_are_detected_and_said(encoding):
+    text = INTERVIEW.read_text(encoding="utf-8")
+    Path("nobom.md").write_bytes(text.encode(encoding))
+    Path("plain.md").write_text(text, encoding="utf-8")
+    result = cli("segment", "nobom.md")
+    assert result.exit_code == 0, result.stderr
+    assert f"nobom.md: text encoding guessed as {encoding}" in result.stderr
+    assert cli("segment", "plain.md").exit_code == 0
+    out = Path("translations/en")
+    assert (out / "nobom.en.srt").read_bytes() == (out / "plain.en.srt").read_bytes()
 
 
 def test_missing_file():
@@ -295,8 +303,16 @@ def test_messy_srt_translates(test_models_dir, monkeypatch):
     Path("messy.srt").write_text(MESSY_SRT, encoding="utf-8")
     result = cli("translate", "messy.srt", "--to", "pt", "-o", "out", "--no-cache")
     assert result.exit_code == 0, result.output
-    srt = Path("out/pt/messy.pt.srt").read_text(encoding="utf-8")
-    assert "<i>" not in srt and "<font" not in srt and "{\\an8}" not in srt
+    import srt as srtlib
+
+    text = Path("out/pt/messy.pt.srt").read_text(encoding="utf-8")
+    cues = list(srtlib.parse(text))
+    # the cue grid is kept (the number-less cue numbered in its place), and so are the tags
+    assert [(c.index, c.start.total_seconds(), c.end.total_seconds()) for c in cues] == [
+        (1, 1.0, 2.5), (2, 3.0, 4.0), (3, 5.0, 6.0), (4, 6.5, 8.0)
+    ]
+    assert cues[0].content.startswith("<i>") and cues[0].content.endswith("</i>")
+    assert '<font color="#ff0000">' in cues[2].content and cues[3].content.startswith("{\\an8}<b>")
 
 
 # --------------------------------------------------------------------------- transkit check: not a subtitle file

@@ -39,11 +39,10 @@ MS = timedelta(milliseconds=1)
 runner = CliRunner()
 
 
-# Decoding these is what the switch to charset-normalizer (issue 12) brings; until it
-# lands, transkit reads UTF-32 as binary or as nothing (so its cues are lost), cp1252
-# and GB2312 as Cyrillic (cues kept, words garbled).
-CUES_PENDING = ("utf-32",)
-WORDS_PENDING = ("utf-32", "windows-1252", "gb2312")
+# Encodings transkit cannot decode yet (none since charset-normalizer decodes UTF-32,
+# cp1252 and GB2312, issue 12): their cases are marked xfail.
+CUES_PENDING: tuple[str, ...] = ()
+WORDS_PENDING: tuple[str, ...] = ()
 
 
 def ids(entries: list[dict]) -> list[str]:
@@ -217,16 +216,22 @@ def raw_cues(text: str, suffix: str) -> list[tuple[str, str]]:
         )
         return [(f"{e.style}|{e.name}", " ".join(_ASS_OVERRIDE.findall(e.text))) for e in events]
     cues: list[tuple[str, str]] = []
-    blocks = re.split(r"\n\s*\n", text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
-    for block in blocks:
-        lines = block.split("\n")
-        at = next((i for i, line in enumerate(lines) if "-->" in line), None)
-        if at is None:
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for at, line in enumerate(lines):
+        if "-->" not in line:
             continue
-        settings = " ".join(lines[at].split("-->", 1)[1].split()[1:])
+        # a timing line starts a cue even without a blank line before it (as players read it);
+        # the line before is its identifier only when it stands alone
+        standalone = at >= 1 and lines[at - 1].strip() and (at < 2 or not lines[at - 2].strip())
+        settings = " ".join(line.split("-->", 1)[1].split()[1:])
         if suffix != ".srt":
-            settings = (lines[at - 1].strip() if at else "") + "|" + settings
-        tags = sorted(_SRT_VTT_TAG.findall("\n".join(lines[at + 1:])))
+            settings = (lines[at - 1].strip() if standalone else "") + "|" + settings
+        payload = []
+        for following in lines[at + 1 :]:
+            if not following.strip() or "-->" in following:
+                break
+            payload.append(following)
+        tags = sorted(_SRT_VTT_TAG.findall("\n".join(payload)))
         cues.append((settings, " ".join(tags)))
     return cues
 
@@ -237,8 +242,7 @@ def translated_dir(tmp_path_factory) -> Path:
 
 
 @pytest.mark.model
-@pytest.mark.xfail(strict=False, reason="needs subtitle cue-grid fidelity (issue 12)")
-@pytest.mark.parametrize("entry", TO_TRANSLATE, ids=ids(TO_TRANSLATE))
+@pytest.mark.parametrize("entry", cases(TO_TRANSLATE))
 def test_translated_english_file_keeps_cues_times_and_formatting(index, entry, test_models_dir, translated_dir, monkeypatch):
     monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
     monkeypatch.setenv("TRANSKIT_MEMORY", str(translated_dir / "memory.sqlite"))

@@ -213,9 +213,11 @@ def _check_pair(number: int, previous: Cue, cue: Cue, profile: StyleProfile) -> 
     return []
 
 
-def check_file(path: str | os.PathLike[str], profile: StyleProfile, *, strict_syntax: bool = False) -> CheckReport:
+def check_file(
+    path: str | os.PathLike[str], profile: StyleProfile, *, strict_syntax: bool = False, encoding: str | None = None
+) -> CheckReport:
     """Read an SRT, WebVTT or ASS/SSA file and check it (``read_cues_for_check``)."""
-    return check_cues(read_cues_for_check(path, strict_syntax=strict_syntax), profile, path=str(path))
+    return check_cues(read_cues_for_check(path, strict_syntax=strict_syntax, encoding=encoding), profile, path=str(path))
 
 
 # --- files: what ``transkit check`` reads ------------------------------------------
@@ -268,8 +270,11 @@ def subtitle_files_in(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
     return found, skipped
 
 
-def read_cues_for_check(path: str | os.PathLike[str], *, strict_syntax: bool = False) -> tuple[Cue, ...]:
-    """The cues of an SRT, WebVTT or ASS/SSA file as a viewer reads them.
+def read_cues_for_check(
+    path: str | os.PathLike[str], *, strict_syntax: bool = False, encoding: str | None = None
+) -> tuple[Cue, ...]:
+    """The cues of an SRT, WebVTT or ASS/SSA file as a viewer reads them (in
+    ``encoding`` if given, else the detected one).
 
     Refuses (``InputError``, exit 3) a file that is not a subtitle file: one with no
     cue times anywhere (a text file, a Markdown transcript, a file decoded into
@@ -279,11 +284,11 @@ def read_cues_for_check(path: str | os.PathLike[str], *, strict_syntax: bool = F
     from .ingest.subtitles import read_subtitle_file
 
     path = Path(path)
-    text = read_text_file(path, "subtitle file")
+    text = read_text_file(path, "subtitle file", encoding)
     if path.suffix.lower() in _SUBSTATION_SUFFIXES or text.lstrip("\ufeff").lstrip().startswith("[Script Info]"):
         return read_substation_text(text, str(path))
     _require_subtitle_structure(text, str(path))
-    return read_subtitle_file(path, strict=strict_syntax)
+    return read_subtitle_file(path, strict=strict_syntax, encoding=encoding)
 
 
 def _require_subtitle_structure(text: str, path: str) -> None:
@@ -336,7 +341,9 @@ def bilingual_languages(path: Path) -> tuple[str, str] | None:
     return (match.group(1).lower(), match.group(2).lower()) if match else None
 
 
-def split_bilingual_srt(path: str | os.PathLike[str]) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
+def split_bilingual_srt(
+    path: str | os.PathLike[str], encoding: str | None = None
+) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
     """The two tracks of a bilingual SRT as transkit writes it: in each cue, the lines
     wholly in italics are the source language, the others the target. A cue with no
     line of one language is left out of that language's track."""
@@ -346,12 +353,12 @@ def split_bilingual_srt(path: str | os.PathLike[str]) -> tuple[tuple[Cue, ...], 
     from .ingest.subtitles import read_subtitle_file
 
     path = Path(path)
-    text = read_text_file(path, "subtitle file")
+    text = read_text_file(path, "subtitle file", encoding)
     _require_subtitle_structure(text, str(path))
     try:
         subtitles = list(srt.parse(text.lstrip("\ufeff")))
     except (srt.SRTParseError, srt.TimestampParseError, OverflowError):
-        read_subtitle_file(path)  # refuses with the line number
+        read_subtitle_file(path, encoding=encoding)  # refuses with the line number
         raise InputError("not valid SRT", path=str(path), hint="check it without the language pair in its name") from None
     source: list[Cue] = []
     target: list[Cue] = []
@@ -392,6 +399,7 @@ def check_path(
     *,
     profile: StyleProfile | None = None,
     strict_syntax: bool = False,
+    encoding: str | None = None,
 ) -> tuple[CheckReport, ...]:
     """Check one subtitle file; a bilingual file (``x.en-pt.srt``) gives one report
     per language, each against its own profile (``profile_for(language)``) unless
@@ -401,20 +409,22 @@ def check_path(
     pair = bilingual_languages(path)
     substation = path.suffix.lower() in _SUBSTATION_SUFFIXES
     if pair is not None and not substation:
-        return _check_bilingual_srt(path, pair, choose)
+        return _check_bilingual_srt(path, pair, choose, encoding)
     if pair is not None:
-        return _check_bilingual_substation(path, pair, choose)
+        return _check_bilingual_substation(path, pair, choose, encoding)
     language = language_in_name(path) or "en"
     chosen = choose(language)
-    cues = read_cues_for_check(path, strict_syntax=strict_syntax)
+    cues = read_cues_for_check(path, strict_syntax=strict_syntax, encoding=encoding)
     if substation:
         return (_centisecond_report(check_cues(cues, at_centiseconds(chosen), path=str(path)), cues, chosen),)
     return (check_cues(cues, chosen, path=str(path)),)
 
 
-def _check_bilingual_srt(path: Path, pair: tuple[str, str], choose: Callable[[str], StyleProfile]) -> tuple[CheckReport, ...]:
+def _check_bilingual_srt(
+    path: Path, pair: tuple[str, str], choose: Callable[[str], StyleProfile], encoding: str | None = None
+) -> tuple[CheckReport, ...]:
     source_language, target_language = pair
-    source, target = split_bilingual_srt(path)
+    source, target = split_bilingual_srt(path, encoding)
     target_report = replace(check_cues(target, choose(target_language), path=str(path)), track=target_language)
     if not source:
         return (replace(target_report, note="no source lines in italics: every line checked as " + target_language),)
@@ -430,12 +440,14 @@ def _check_bilingual_srt(path: Path, pair: tuple[str, str], choose: Callable[[st
     return (source_report, target_report)
 
 
-def _check_bilingual_substation(path: Path, pair: tuple[str, str], choose: Callable[[str], StyleProfile]) -> tuple[CheckReport, ...]:
+def _check_bilingual_substation(
+    path: Path, pair: tuple[str, str], choose: Callable[[str], StyleProfile], encoding: str | None = None
+) -> tuple[CheckReport, ...]:
     """Bilingual ASS: the source events (style ``Source`` or ``<speaker> source``) and
     the target events each keep their own timing, so each is checked in full."""
     from .fsio import read_text_file
 
-    events = _substation_events(read_text_file(path, "subtitle file"), str(path))
+    events = _substation_events(read_text_file(path, "subtitle file", encoding), str(path))
     is_source = [style == "Source" or style.endswith(" source") for style, _cue in events]
     reports = []
     for language, wanted in ((pair[0], True), (pair[1], False)):

@@ -11,6 +11,7 @@ the file; the file wins over built-in defaults. Example::
     glossary = "glossary.csv"
     beam_size = 4
     jobs = 2
+    relayout = false
 
     [profiles]
     en = "netflix-en"
@@ -34,7 +35,7 @@ from .fsio import read_text_file
 
 CONFIG_NAME = "transkit.toml"
 
-_RUN_KEYS = {"to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type"}
+_RUN_KEYS = {"to", "engine", "formats", "out", "glossary", "beam_size", "jobs", "profile", "compute_type", "relayout"}
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             raise UsageError(
                 f"[run] {key} must be a whole number from {low} to {high}, not {value!r}", path=path, hint=f"write {key} = 2"
             )
+    if "relayout" in run and not isinstance(run["relayout"], bool):
+        raise UsageError(f"[run] relayout must be true or false, not {run['relayout']!r}", path=path, hint="write relayout = true")
     profiles = _table(data, "profiles", path)
     if not all(isinstance(v, str) for v in profiles.values()):
         raise UsageError("[profiles] maps a language code to a profile name", path=path, hint='write ru = "netflix-ru"')

@@ -24,9 +24,10 @@ import os
 import re
 import tempfile
 import threading
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError, OutputError
+from .errors import InputError, OutputError, UsageError
 
 
 _TEMP_NAME = re.compile(r"^\..+\.tk-(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.part$")
@@ -198,60 +199,192 @@ def read_input_bytes(path: str | os.PathLike[str], what: str = "file") -> bytes:
     return data
 
 
+# Longest first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 _BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
     (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
 
 
-def decode_text(data: bytes, path: str | os.PathLike[str] = "") -> str:
-    """Decode text the way a user expects: BOMs honoured, UTF-8 first, then cp1251.
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, the encoding it was read in, and whether that was certain.
 
-    Binary data (NUL bytes outside UTF-16) is refused with an ``InputError``.
-    Line ends are normalised to ``\\n``.
+    ``confident`` is False when the encoding was guessed and the guess was close
+    (a short file, or several encodings that read almost equally well): the caller
+    should then say which encoding it used.
     """
-    text: str | None = None
+
+    text: str
+    encoding: str
+    confident: bool = True
+
+
+def decode_text(data: bytes, path: str | os.PathLike[str] = "") -> str:
+    """Decode text the way a user expects (see ``decode_bytes``); only the text."""
+    return decode_bytes(data, path).text
+
+
+def decode_bytes(data: bytes, path: str | os.PathLike[str] = "", encoding: str | None = None) -> Decoded:
+    """Decode user text: ``encoding`` if given, else a BOM, else UTF-8, else the
+    encoding charset-normalizer finds.
+
+    Binary data is refused, and so is text no encoding reads cleanly; both with an
+    ``InputError`` naming the file and suggesting ``--encoding``. Line ends are
+    normalised to ``\\n``.
+    """
+    if encoding:
+        decoded = _forced(data, path, encoding)
+    else:
+        decoded = _from_bom(data, path) or _utf8(data) or _detected(data, path)
+    text = decoded.text.replace("\r\n", "\n").replace("\r", "\n")
+    return replace(decoded, text=text)
+
+
+def _forced(data: bytes, path: str | os.PathLike[str], encoding: str) -> Decoded:
+    import codecs
+
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise UsageError(f"unknown encoding: {encoding!r}", hint="use a Python codec name such as cp1252, gbk, shift_jis") from None
+    bom = next((b for b, enc in _BOMS if codecs.lookup(enc).name == name and data.startswith(b)), b"")
+    try:
+        return Decoded(data[len(bom):].decode(name), name)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not valid {name} text (byte {exc.start})", path=str(path), hint="check --encoding or leave it out to detect"
+        ) from exc
+
+
+def _from_bom(data: bytes, path: str | os.PathLike[str]) -> Decoded | None:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                text = data[len(bom):].decode(encoding)
+                return Decoded(data[len(bom):].decode(encoding), encoding)
             except UnicodeDecodeError as exc:
-                raise InputError(f"not valid {encoding} text", path=str(path)) from exc
-            break
-    if text is None:
-        if b"\x00" in data:
-            raise InputError("looks like a binary file, not text", path=str(path), hint="give a UTF-8 text file")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = _decode_legacy(data, path)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+                raise InputError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding} text",
+                    path=str(path),
+                    hint=_ENCODING_HINT,
+                ) from exc
+    return None
 
 
-def _decode_legacy(data: bytes, path: str | os.PathLike[str]) -> str:
-    text = data.decode("cp1251", errors="strict") if _plausible_cp1251(data) else None
-    if text is None:
-        raise InputError(
-            "text is neither UTF-8 nor Windows-1251",
-            path=str(path),
-            hint="convert the file to UTF-8",
-        )
-    return text
-
-
-def _plausible_cp1251(data: bytes) -> bool:
+def _utf8(data: bytes) -> Decoded | None:
+    if b"\x00" in data:
+        return None  # UTF-8 text has no NUL; maybe UTF-16/32 without a BOM
     try:
-        text = data.decode("cp1251")
+        return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        return False
-    # Judge by the characters that are not digits, spaces or punctuation-heavy
-    # timestamps, so a short cp1251 subtitle file (mostly times) still counts.
-    considered = [ch for ch in text if not (ch.isdigit() or ch.isspace() or ch in ":,.->")]
-    letters = sum(ch.isalpha() for ch in considered)
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t")
-    return controls == 0 and letters > len(considered) * 0.5
+        return None
 
 
-def read_text_file(path: str | os.PathLike[str], what: str = "file") -> str:
-    return decode_text(read_input_bytes(path, what), path)
+_ENCODING_HINT = "give its encoding with --encoding NAME (e.g. cp1252, gbk) or convert it to UTF-8"
+# charset-normalizer's measure of how garbled a reading is (0 = clean). Short lines
+# dense with accents (a Polish subtitle) score up to ~0.2 even when read right.
+_MAX_CHAOS = 0.4
+# Readings this close to the cleanest are all candidates, and the guess is sure only
+# if it is clean and no reading that gives another text comes this close to it.
+_RIVAL_CHAOS = 0.1
+_SURE_CHAOS = 0.05
+# Fewer non-ASCII bytes than this are too little evidence to be sure of any guess.
+_SURE_BYTES = 64
+
+
+def _detected(data: bytes, path: str | os.PathLike[str]) -> Decoded:
+    """The encoding charset-normalizer finds, judged on the lines that tell encodings
+    apart, then read over the whole file.
+
+    Lines of plain ASCII (timestamps, English) read the same in every candidate, so
+    charset-normalizer sees only the others: a Russian line in an English text, the
+    words of a subtitle file. UTF-16/32 (NUL bytes) is judged whole.
+    """
+    sample = data if b"\x00" in data else b"\n".join(line for line in data.splitlines() if _telling(line))
+    found = _guess(sample or data, path)
+    if sample is data or not sample:
+        return found
+    try:
+        text = data.decode(found.encoding)
+    except UnicodeDecodeError:
+        return _guess(data, path)
+    return replace(found, text=text)
+
+
+def _telling(line: bytes) -> bool:
+    return not line.isascii() or b"\x1b" in line  # ESC: ISO-2022 escapes
+
+
+def _guess(data: bytes, path: str | os.PathLike[str]) -> Decoded:
+    """The reading charset-normalizer finds cleanest, corrected by the language the
+    text is in: single-byte code pages often read a short text almost equally
+    cleanly (é is é in cp1252 and cp1250; only è or ě differ), and then the code
+    page made for the text's language wins (``ingest.language.fitting_reading``)."""
+    from charset_normalizer import from_bytes  # imported here: the CLI must start without it
+
+    matches = [m for m in from_bytes(data, threshold=_MAX_CHAOS) if _is_text(str(m))]
+    if b"\x00" in data:  # only UTF-16/32 text has NUL bytes, and it has words
+        matches = [m for m in matches if m.encoding.startswith("utf_") and _has_words(str(m))]
+    if not matches:
+        if _is_binary(data):
+            raise InputError("looks like a binary file, not text", path=str(path), hint="give a text file")
+        raise InputError("cannot tell the text's encoding", path=str(path), hint=_ENCODING_HINT)
+    best = matches[0]  # charset-normalizer's order: least chaos, then most coherent
+    rivals = [m for m in matches if m.chaos <= best.chaos + _RIVAL_CHAOS]
+    chosen, encoding = best, _python_name(best.encoding)
+    readings: dict[str, tuple[object, tuple[str, ...]]] = {}
+    for match in rivals:  # one per distinct text, with every encoding that gives it
+        names = tuple(_python_name(n) for n in (match.encoding, *match.could_be_from_charset))
+        first, known = readings.get(str(match), (match, ()))
+        readings[str(match)] = (first, known + names)
+    if len(readings) > 1:
+        from .ingest.language import fitting_reading
+
+        fit = fitting_reading([(text, names) for text, (_, names) in readings.items()])
+        if fit is None:
+            chosen = None  # no reading fits its language: keep charset-normalizer's, unsure
+        else:
+            chosen, encoding = list(readings.values())[fit[0]][0], fit[1]
+    # Sure: charset-normalizer's own choice, clean, with enough evidence, and no other
+    # reading nearly as clean. (KOI8-R and Windows-1251 often read Russian equally
+    # cleanly, and so do Shift-JIS and the Korean code page Japanese: then the run
+    # says which one it used.)
+    evidence = sum(byte >= 0x80 for byte in data)
+    confident = chosen is best and len(readings) == 1 and chosen.chaos <= _SURE_CHAOS and evidence >= _SURE_BYTES
+    return Decoded(str(chosen or best), encoding, confident)
+
+
+def _python_name(encoding: str) -> str:
+    import codecs
+
+    return codecs.lookup(encoding).name
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+
+def _is_text(text: str) -> bool:
+    """No control characters other than line ends, tabs and form feeds (so no binary
+    data, and no C1 controls that only a wrong code page produces)."""
+    return _CONTROL.search(text) is None
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"\w\w\s+\w\w", text))
+
+
+def _is_binary(data: bytes) -> bool:
+    controls = sum(1 for b in data[:4096] if b < 32 and b not in (9, 10, 12, 13))
+    return controls > 0
+
+
+def read_text_file(path: str | os.PathLike[str], what: str = "file", encoding: str | None = None) -> str:
+    return read_decoded(path, what, encoding).text
+
+
+def read_decoded(path: str | os.PathLike[str], what: str = "file", encoding: str | None = None) -> Decoded:
+    """Read and decode a user's text file (see ``decode_bytes``)."""
+    return decode_bytes(read_input_bytes(path, what), path, encoding)

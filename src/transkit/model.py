@@ -156,6 +156,79 @@ class LanguageResult:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A piece of markup kept beside a cue's display text: ``tag`` exactly as the
+    file has it (``<i>``, ``</font>``, ``{\\an8}``, ``<v Ben>``), at character
+    offset ``at`` of the cue's ``text``."""
+
+    at: int
+    tag: str
+
+
+@dataclass(frozen=True)
+class CuePart:
+    """A stretch of a cue's text translated on its own: the whole cue, or one
+    line (or voice) of a dialogue cue. ``start``/``end`` are offsets into the
+    cue's ``text``, after the dialogue dash ``lead`` (kept as written)."""
+
+    start: int
+    end: int
+    lead: str = ""
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class SourceCue:
+    """One cue of a subtitle file the user brought, kept as the file has it.
+
+    ``text`` is what a viewer reads (lines joined by ``\\n``, no markup, VTT
+    entities decoded); ``marks`` hold the markup; ``raw`` is the payload
+    verbatim. ``settings`` is what follows the times on the timing line (WebVTT
+    cue settings), ``before`` the NOTE/STYLE/REGION blocks just before the cue.
+    For ASS, ``ident`` is the event's index among all events of the script.
+    """
+
+    start_ms: int
+    end_ms: int
+    text: str
+    marks: tuple[Mark, ...] = ()
+    ident: str = ""
+    settings: str = ""
+    raw: str = ""
+    before: tuple[str, ...] = ()
+    parts: tuple[CuePart, ...] = ()
+
+
+@dataclass(frozen=True)
+class Piece:
+    """The stretch ``start:end`` of cue ``cue``'s text (inside part ``part``)
+    that belongs to segment ``segment_id``."""
+
+    segment_id: int
+    cue: int
+    part: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CueGrid:
+    """A subtitle source's cues, kept so each language is written on the same grid.
+
+    ``header`` is the WebVTT header block, or for ASS the whole script; ``after``
+    the blocks after the last cue. ``relayout`` lays each language out afresh
+    (inside each sentence's time span) instead of keeping the grid.
+    """
+
+    format: Literal["srt", "vtt", "ass"]
+    cues: tuple[SourceCue, ...]
+    pieces: tuple[Piece, ...] = ()
+    header: str = ""
+    after: tuple[str, ...] = ()
+    relayout: bool = False
+
+
+@dataclass(frozen=True)
 class Project:
     """The saved state of a job: enough to redo every export without translating."""
 
@@ -164,6 +237,7 @@ class Project:
     languages: tuple[LanguageResult, ...] = ()
     profile: str = "netflix-en"
     timing: tuple[tuple[str, str], ...] = field(default=())  # how times were made
+    subtitles: CueGrid | None = None  # the cue grid of a subtitle source
 
     def language(self, code: str) -> LanguageResult | None:
         for lang in self.languages:

@@ -8,6 +8,7 @@ prints. The CLI turns ``ProgressEvent``s into progress bars.
 from __future__ import annotations
 
 import os
+import re
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,10 +24,11 @@ from .translate.base import TranslateOptions, Translator
 @dataclass(frozen=True)
 class ProgressEvent:
     file: str
-    stage: str  # ingest | segment | align | translate | layout | export | check | done
+    stage: str  # ingest | segment | align | translate | layout | export | check | done | notice
     language: str = ""
     done: int = 0
     total: int = 0
+    message: str = ""  # for "notice": something the user should know (a guessed encoding or language)
 
 
 Progress = Callable[[ProgressEvent], None]
@@ -34,6 +36,7 @@ Progress = Callable[[ProgressEvent], None]
 DEFAULT_FORMATS = ("srt", "vtt", "ass", "bi.srt", "bi.ass", "pdf", "html", "docx", "md")
 CHECKED_FORMATS = ("srt", "vtt")
 SOURCE_SUFFIXES = (".md",)
+SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".ass", ".ssa")
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,15 @@ class RunSettings:
     profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
     speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
     audio: Path | None = None
-    source_language: str | None = None  # for plain-text and subtitle sources (default en)
+    source_language: str | None = None  # --from: wins over a header and over detection
+    encoding: str | None = None  # --encoding: the sources' text encoding (None = detect)
     glossary: Path | None = None
     use_memory: bool = True
     memory_path: Path | None = None
     models_dir: Path | None = None
+    # subtitle sources: True lays each language out afresh inside each sentence's
+    # cue span, False keeps the input's cue grid, None: as the project says (kept)
+    relayout: bool | None = None
 
     def profile_for(self, language: str) -> StyleProfile:
         for lang, name in self.profiles:
@@ -100,14 +107,17 @@ def prepare_project(
     speech_rate: object | None = None,
     audio: Path | None = None,
     language: str | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> Project:
     """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
 
     ``source`` may be a transcript in the source format (.md), a project JSON, an
     SRT/VTT file (its cue times are kept) or plain text (.txt). ``language`` says
-    what language the source is in where the file cannot (plain text, subtitles:
-    English unless told); a transcript's own header wins over it.
+    what language the source is in; without it, plain text and subtitles get the
+    language identified from their text, and a transcript's header is kept (a
+    notice says when the text disagrees). ``encoding`` forces the text encoding;
+    without it a guessed one is said in a notice.
     """
     from .segment import SpeechRate, segment_transcript
 
@@ -116,7 +126,9 @@ def prepare_project(
     suffix = source.suffix.lower()
     if suffix != ".json":
         _refuse_huge_source(source)
+        encoding = _source_encoding(source, encoding, progress)
     rate = speech_rate if speech_rate is not None else SpeechRate()
+    grid = None
     timing: tuple[tuple[str, str], ...] = rate.as_pairs()
     if suffix == ".json":
         from .projectfile import load_project
@@ -125,28 +137,35 @@ def prepare_project(
         transcript, segments, timing = project.transcript, project.segments, project.timing
         if audio is None:
             return project
-    elif suffix in (".srt", ".vtt"):
-        from .ingest.from_subtitles import transcript_from_cues
-        from .ingest.subtitles import read_subtitle_file
+    elif suffix in SUBTITLE_SUFFIXES:
+        from .ingest.grid_sentences import transcript_from_grid
+        from .ingest.subtitle_cues import read_cue_grid
 
-        transcript, segments = transcript_from_cues(read_subtitle_file(source), name)
+        transcript, segments, grid = transcript_from_grid(read_cue_grid(source, encoding=encoding), name)
         timing = (("method", "subtitles"),)
     else:
         if suffix == ".txt":
             from .fsio import read_text_file
             from .ingest.plain_text import transcript_from_plain_text
 
-            transcript = transcript_from_plain_text(read_text_file(source, "text file"), name)
+            transcript = transcript_from_plain_text(read_text_file(source, "text file", encoding), name)
         else:
             from .ingest import load_transcript
 
-            transcript = load_transcript(source)
+            transcript = load_transcript(source, encoding=encoding)
         _notify(progress, ProgressEvent(name, "segment"))
         segments = segment_transcript(transcript, rate)
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if language and suffix in (".txt", ".srt", ".vtt"):
-        transcript = replace(transcript, meta=replace(transcript.meta, language=language))
+    if suffix != ".json":
+        from .ingest.language import choose_language
+
+        spoken = " ".join(p.text for p in transcript.paragraphs if p.kind == "speech")
+        declared = transcript.meta.language if suffix == ".md" else None
+        chosen, notice = choose_language(spoken, declared=declared, forced=language)
+        if notice:
+            _notify(progress, ProgressEvent(name, "notice", message=notice))
+        transcript = replace(transcript, meta=replace(transcript.meta, language=chosen))
     if audio is not None:
         from .align import align_transcript
 
@@ -156,7 +175,20 @@ def prepare_project(
         result = align_transcript(transcript, segments, audio, progress=on_align)
         segments = tuple(result.segments)
         timing = (("method", "aligned"), ("audio", Path(audio).name))
-    return Project(transcript=transcript, segments=segments, timing=timing)
+    return Project(transcript=transcript, segments=segments, timing=timing, subtitles=grid)
+
+
+def _source_encoding(source: Path, encoding: str | None, progress: Progress | None) -> str | None:
+    """The encoding to read ``source`` in: ``encoding`` if given, else the detected
+    one; a guess that was not certain is said in a notice."""
+    from .fsio import read_decoded
+
+    decoded = read_decoded(source, "source", encoding)
+    if not decoded.confident:
+        _notify(progress, ProgressEvent(str(source), "notice", message=(
+            f"text encoding guessed as {decoded.encoding} - give --encoding if the text looks wrong"
+        )))
+    return decoded.encoding
 
 
 # Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
@@ -320,6 +352,26 @@ def build_track(project: Project, language: str, profile: StyleProfile) -> Track
     return layout_track(shown, language, profile, texts=texts, typography=texts is not None)
 
 
+def _track_for(project: Project, language: str, profile: StyleProfile, keep_grid: bool) -> tuple[Track, object | None]:
+    """The cues of one language, and for a subtitle source whose grid is kept,
+    what the SRT/VTT/ASS writers need to write the input's own cues."""
+    if not keep_grid:
+        return build_track(project, language, profile), None
+    from .distribute import kept_cues, kept_track
+    from .export.kept import KeptCues
+
+    grid = project.subtitles
+    assert grid is not None
+    texts = None
+    if language != project.transcript.meta.language:
+        result = project.language(language)
+        if result is None:
+            raise UsageError(f"the project has no {language!r} translation", hint="translate it first")
+        texts = {t.segment_id: t.text for t in result.translations}
+    cues = kept_cues(grid, project.segments, texts, language, profile)
+    return kept_track(grid, cues, language), KeptCues(grid, cues, language)
+
+
 def check_outputs(paths: Iterable[Path], profile: StyleProfile) -> tuple[int, int]:
     """Run the subtitle linter on written single-language SRT/VTT files, read back
     from disk as a player would; returns (errors, warnings)."""
@@ -384,17 +436,22 @@ def export_project(
     save: bool = False,
     audio: Path | None = None,
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
 
     ``flat`` puts every file straight into ``out_dir`` instead of one folder per
     language; ``save`` writes the project JSON beside them. Bilingual formats are
-    written for target languages only.
+    written for target languages only. ``relayout`` (subtitle sources) lays the
+    translations out afresh (True) or keeps the input's cues (False); None: as
+    the project says.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
 
+    if project.subtitles is not None and relayout is not None:
+        project = replace(project, subtitles=replace(project.subtitles, relayout=relayout))
     source_language = project.transcript.meta.language
     formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
     exporters = [get_exporter(fmt) for fmt in formats]
@@ -404,13 +461,17 @@ def export_project(
         path = out_dir / f"{stem}.project.json"
         project_written = write_if_changed(path, dumps_project(project).encode())
         project_path = str(path)
-    source_track = build_track(project, source_language, profile_for(source_language))
+    keep_grid = project.subtitles is not None and not project.subtitles.relayout
+    # the source language of a subtitle source is the input's own cues, whatever the layout
+    source_track, source_kept = _track_for(
+        project, source_language, profile_for(source_language), project.subtitles is not None
+    )
     results: list[LanguageExport] = []
     for language in languages:
         _notify(progress, ProgressEvent(stem, "export", language))
         profile = profile_for(language)
         is_source = language == source_language
-        track = source_track if is_source else build_track(project, language, profile)
+        track, kept = (source_track, source_kept) if is_source else _track_for(project, language, profile, keep_grid)
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
         options = (("audio", os.path.relpath(audio, folder)),) if audio else ()
@@ -420,6 +481,7 @@ def export_project(
             track=track,
             source_track=None if is_source else source_track,
             options=options,
+            kept=kept,
         )
         written: list[Path] = []
         unchanged: list[Path] = []
@@ -451,12 +513,19 @@ def export_project(
 # ---------------------------------------------------------------- whole runs
 
 
+_LANGUAGE_TAIL = re.compile(r"(?<=.)\.[a-z]{2}(?:[-_][A-Za-z]{2,4})?$")
+
+
 def source_stem(source: Path) -> str:
+    """The name outputs are made from: without the suffix, and without a trailing
+    language code (``clip.en.srt`` -> ``clip``, so its outputs are ``clip.pt.srt``
+    and ``clip.en-pt.pdf``, not ``clip.en.pt.srt``)."""
     name = source.name
     for suffix in (".project.json", source.suffix):
         if suffix and name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
+            name = name[: -len(suffix)]
+            break
+    return _LANGUAGE_TAIL.sub("", name)
 
 
 def segment_source(
@@ -467,10 +536,12 @@ def segment_source(
     speech_rate: object | None = None,
     formats: Sequence[str] = ("srt", "vtt"),
     audio: Path | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
+    relayout: bool | None = None,
 ) -> ExportResult:
     """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
-    project = prepare_project(source, speech_rate=speech_rate, audio=audio, progress=progress)
+    project = prepare_project(source, speech_rate=speech_rate, audio=audio, encoding=encoding, progress=progress)
     return export_project(
         project,
         source_stem(source),
@@ -503,8 +574,12 @@ def run_source(
         speech_rate=settings.speech_rate,
         audio=settings.audio,
         language=settings.source_language,
+        encoding=settings.encoding,
         progress=progress,
     )
+    if project.subtitles is not None and settings.relayout is not None:
+        # recorded in the project file, so a later `transkit export` lays out the same way
+        project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]

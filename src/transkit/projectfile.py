@@ -19,7 +19,12 @@ except ImportError:  # pragma: no cover
 from .errors import InputError
 from .fsio import atomic_write_text, read_text_file
 from .model import (
+    CueGrid,
+    CuePart,
     LanguageResult,
+    Mark,
+    Piece,
+    SourceCue,
     Metadata,
     Paragraph,
     Project,
@@ -35,6 +40,8 @@ VERSION = 1
 
 def project_to_dict(project: Project) -> dict[str, Any]:
     data = _plain(asdict(project))
+    if data.get("subtitles") is None:
+        data.pop("subtitles", None)  # a transcript's project file is as before
     return {"format": FORMAT, "version": VERSION, **data}
 
 
@@ -84,6 +91,7 @@ def project_from_dict(data: Any, path: str = "") -> Project:
             languages=languages,
             profile=data.get("profile", "netflix-en"),
             timing=_pairs(data.get("timing", ())),
+            subtitles=_grid(data.get("subtitles")),
         )
         _check_types(project, "project")
         for segment in project.segments:
@@ -94,6 +102,49 @@ def project_from_dict(data: Any, path: str = "") -> Project:
         raise InputError(f"malformed project file: missing {exc}", path=path, hint=_REWRITE_HINT) from exc
     except (TypeError, ValueError) as exc:
         raise InputError(f"malformed project file: {exc}", path=path, hint=_REWRITE_HINT) from exc
+
+
+def _grid(data: Any) -> CueGrid | None:
+    """The kept cue grid of a subtitle source (absent from older project files)."""
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise TypeError("subtitles is not an object")
+    cues = []
+    for cue in data["cues"]:
+        values = _known(SourceCue, cue)
+        values["marks"] = tuple(_build(Mark, m) for m in cue.get("marks", ()))
+        values["parts"] = tuple(_build(CuePart, p) for p in cue.get("parts", ()))
+        values["before"] = tuple(cue.get("before", ()))
+        cues.append(SourceCue(**values))
+    grid = CueGrid(
+        format=data["format"],
+        cues=tuple(cues),
+        pieces=tuple(_build(Piece, p) for p in data.get("pieces", ())),
+        header=data.get("header", ""),
+        after=tuple(data.get("after", ())),
+        relayout=data.get("relayout", False),
+    )
+    _check_types(grid, "subtitles")
+    _check_grid(grid)
+    return grid
+
+
+def _check_grid(grid: CueGrid) -> None:
+    """Every offset and index of the grid points inside what it refers to."""
+    for number, cue in enumerate(grid.cues):
+        size = len(cue.text)
+        if any(not 0 <= mark.at <= size for mark in cue.marks):
+            raise ValueError(f"subtitles cue {number} has markup outside its text")
+        if any(not 0 <= part.start <= part.end <= size for part in cue.parts):
+            raise ValueError(f"subtitles cue {number} has a part outside its text")
+        if grid.format == "ass" and not cue.ident.isdigit():
+            raise ValueError(f"subtitles cue {number} has no event number")
+    for piece in grid.pieces:
+        if not 0 <= piece.cue < len(grid.cues) or not 0 <= piece.part < len(grid.cues[piece.cue].parts):
+            raise ValueError(f"subtitles piece of segment {piece.segment_id} points at no cue")
+        if not 0 <= piece.start <= piece.end <= len(grid.cues[piece.cue].text):
+            raise ValueError(f"subtitles piece of segment {piece.segment_id} lies outside its cue")
 
 
 _REWRITE_HINT = "write it again with transkit segment/translate, or fix the value"

@@ -33,11 +33,16 @@ _WHITESPACE = re.compile(r"\s")
 
 _CLOSERS = "’”\"')]»"
 _OPENERS = "‘“\"'([«"
+_QUOTES = "‘“\"'«"
 # Sentence ends pysbd misses: runs like "!!!" or "?!?", a "!" or "?" before a
-# closing single curly quote, a full stop inside ‘...’, and the single-character
-# ellipsis "…" (pysbd cuts after "..." before a capital, but not after "…").
-_EXTRA_END = re.compile(r"(?:[!?]+|…|\.(?=’))[" + re.escape(_CLOSERS) + r"]*(?=\s)")
-_TRAILING_ELLIPSIS = re.compile(r"(?:\.\.|…)[" + re.escape(_CLOSERS) + r"]*$")
+# closing single curly quote, a full stop inside ‘...’ or before a closing bracket
+# ("(see the appendix.) The board"), and the single-character ellipsis "…" (pysbd
+# cuts after "..." before a capital, but not after "…").
+_EXTRA_END = re.compile(r"(?:[!?]+|…|\.(?=’)|(?<=\w\w)\.(?=[)\]]))[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+# "a. The first item", "b) the next": list items, not a sentence going on. (A
+# bracketed "(vii)" or "[z]" never counts as lowercase.)
+_ENUMERATION = re.compile(r"[a-z][.)]\s")
+_TIME_OF_DAY = re.compile(r"\b[ap]\.m\.$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -129,22 +134,39 @@ def _has_word(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def _starts_lowercase(text: str) -> bool:
-    stripped = text.lstrip(_OPENERS)
-    return bool(stripped) and stripped[0].islower()
+@lru_cache(maxsize=1)
+def _sentence_starters() -> frozenset[str]:
+    """pysbd's words that start a sentence after an abbreviation ("The", "He", ...)."""
+    from pysbd.lang.common.standard import Standard
+
+    return frozenset(Standard.AbbreviationReplacer.SENTENCE_STARTERS)
+
+
+def _continues(previous: str, piece: str) -> bool:
+    """Whether ``piece`` is the rest of the sentence ``previous`` began, not a new one.
+
+    - a piece with no word in it (pysbd sometimes cuts "..." into ".." and ".");
+    - a piece that starts with a lowercase word or a comma, semicolon or colon: no
+      English sentence does ("e.g.", "f.e." and "..." inside a sentence);
+    - a piece after "a.m." or "p.m." whose first word is not one that starts
+      sentences ("5 a.m. Eastern time" goes on; "5 p.m. The" is a new sentence).
+    """
+    if not _has_word(piece):
+        return True
+    first = piece.lstrip(_QUOTES)
+    if first[:1] in ",;:" or (first[:1].islower() and not _ENUMERATION.match(first)):
+        return True
+    if _TIME_OF_DAY.search(previous):
+        word = re.match(r"[\w'’]+", first)
+        return word is None or word.group() not in _sentence_starters()
+    return False
 
 
 def _repair(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    # Merges first: a piece with no word in it (pysbd sometimes cuts "..." into
-    # ".." and ".") joins its neighbour, and an ellipsis followed by a lowercase
-    # word is a pause, not a sentence end.
+    # Merges first (see ``_continues``), then cuts pysbd missed (``_EXTRA_END``).
     merged: list[tuple[int, int]] = []
     for start, end in spans:
-        piece = text[start:end]
-        if merged and (
-            not _has_word(piece)
-            or (_starts_lowercase(piece) and _TRAILING_ELLIPSIS.search(text[merged[-1][0] : merged[-1][1]]))
-        ):
+        if merged and _continues(text[merged[-1][0] : merged[-1][1]], text[start:end]):
             merged[-1] = (merged[-1][0], end)
         else:
             merged.append((start, end))
@@ -157,13 +179,20 @@ def _repair(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return result
 
 
+def _opens(text: str, closer: str) -> bool:
+    opener = "(" if closer == ")" else "["
+    return text.count(opener) > text.count(closer)
+
+
 def _extra_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces: list[tuple[int, int]] = []
     piece_start = start
     for match in _EXTRA_END.finditer(text, start, end):
         cut = match.end()
-        if match.group().startswith(".") and "‘" not in text[piece_start : match.start()]:
+        if match.group().startswith(".’") and "‘" not in text[piece_start : match.start()]:
             continue  # "’" after a full stop only ends a sentence inside ‘...’
+        if match.group().startswith((".)", ".]")) and not _opens(text[piece_start : match.start()], match.group()[1]):
+            continue  # a bracket closes a sentence only if it opened inside this one
         following = text[cut:end].lstrip()
         if not following.lstrip(_OPENERS)[:1].isupper():
             continue

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, List, Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 if TYPE_CHECKING:
     from ..check import CheckReport, SkippedFile
@@ -33,6 +34,7 @@ def register(app: typer.Typer) -> None:
         strict_syntax: bool = typer.Option(
             False, "--strict-syntax", help="Refuse files a player would tolerate (missing cue numbers, stray text...)."
         ),
+        encoding: Optional[str] = encoding_option(),
     ) -> None:
         """Check subtitles: line length, lines per cue, reading speed, durations, gaps, order.
 
@@ -59,13 +61,16 @@ def register(app: typer.Typer) -> None:
         from ..check import check_path
         from ..errors import QualityError
         from ..profiles import default_profile_for, get_profile
+        from .options import text_encoding
 
         chosen = get_profile(profile) if profile else None
         paths, skipped = _expand(files)
         reports = [
             report
             for path in paths
-            for report in check_path(path, default_profile_for, profile=chosen, strict_syntax=strict_syntax)
+            for report in check_path(
+                path, default_profile_for, profile=chosen, strict_syntax=strict_syntax, encoding=text_encoding(encoding)
+            )
         ]
         if as_json:
             typer.echo(json.dumps(_json_document(reports, skipped), ensure_ascii=False, indent=2))

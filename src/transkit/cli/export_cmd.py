@@ -19,6 +19,11 @@ def register(app: typer.Typer) -> None:
         formats: str = typer.Option("srt,vtt", "--formats", "-f", help="Formats, e.g. pdf,html,docx,srt."),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Audio file the HTML player links to."),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh instead of keeping the input's cues (default: as the project says).",
+        ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Write subtitles or bilingual documents from a project file.
@@ -33,6 +38,7 @@ def register(app: typer.Typer) -> None:
         from ..pipeline import export_project, source_stem
         from ..projectfile import load_project
         from .options import parse_formats, parse_languages, profile_chooser
+        from .options import relayout as relayout_option
 
         cfg = load_config(config)
         data = load_project(project)
@@ -47,6 +53,7 @@ def register(app: typer.Typer) -> None:
             parse_formats(formats, cfg, ("srt", "vtt")),
             profile_for=profile_chooser(None, cfg),
             audio=audio,
+            relayout=relayout_option(relayout, cfg),
         )
         for lang in result.languages:
             for path in lang.written:

@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 EXAMPLES = """\
 Examples:
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
     @app.command("import", epilog=EXAMPLES)
     @report_errors
     def import_command(
-        raw: Path = typer.Argument(..., help="Raw article text (UTF-8, UTF-16 with BOM or Windows-1251)."),
+        raw: Path = typer.Argument(..., help="Raw article text (any encoding; UTF-8 first, else detected)."),
         output: Optional[Path] = typer.Option(
             None, "-o", "--output", help="Source transcript to write (e.g. source/NAME.md); stdout if omitted."
         ),
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
         url: str = typer.Option("", help="URL of the article for the header."),
         date: str = typer.Option("", help="Date YYYY-MM-DD (default: a date in the file name, if any)."),
         language: str = typer.Option("en", help="Language code of the text."),
+        encoding: Optional[str] = encoding_option(),
     ) -> None:
         """Convert raw interview text (as scraped from a web page) to the source format.
 
@@ -49,10 +51,14 @@ def register(app: typer.Typer) -> None:
         the attributions it is unsure of for review.
         """
         from ..errors import InputError, UsageError
-        from ..fsio import atomic_write_text, read_text_file
+        from ..fsio import atomic_write_text, read_decoded
         from ..ingest import import_raw
+        from .options import text_encoding
 
-        text = read_text_file(raw, what="raw text file")
+        decoded = read_decoded(raw, "raw text file", text_encoding(encoding))
+        if not decoded.confident:
+            typer.echo(f"transkit: {raw}: text encoding guessed as {decoded.encoding} - give --encoding if the text looks wrong", err=True)
+        text = decoded.text
         if output is not None:
             if output.exists() and output.resolve() == raw.resolve():
                 raise UsageError("refusing to overwrite the input file", path=str(output), hint="choose another -o")

@@ -93,6 +93,33 @@ def source_language(value: str | None, config: Config) -> str | None:
     return parse_languages(value, config)[0] if value else None
 
 
+ENCODING_HELP = "Text encoding of the input, e.g. cp1252, gbk, shift_jis (default: detected; UTF-8 first)."
+
+
+def encoding_option() -> Any:
+    """The ``--encoding`` option, the same on every command that reads user text."""
+    import typer
+
+    return typer.Option(None, "--encoding", help=ENCODING_HELP)
+
+
+def text_encoding(value: str | None) -> str | None:
+    """--encoding as Python's name for the codec (None: detect)."""
+    if not value:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise UsageError(f"unknown encoding: {value!r}", hint="use a name such as utf-8, cp1252, cp1250, gbk, shift_jis") from None
+
+
+def relayout(value: bool | None, config: Config) -> bool | None:
+    """--relayout/--keep-cues, else [run] relayout, else None (keep a subtitle source's cues)."""
+    return value if value is not None else config.get("relayout")
+
+
 def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
     """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
     from ..segment import SpeechRate, parse_rate_overrides

@@ -34,6 +34,9 @@ class ProgressView:
         self._last_line: tuple[str, str, str] | None = None
 
     def __call__(self, event: ProgressEvent) -> None:
+        if event.stage == "notice":
+            self.console.print(f"transkit: {event.file}: {event.message}", markup=False, highlight=False, soft_wrap=True)
+            return
         key = (event.file, event.stage, event.language)
         label = f"{_short(event.file)} {event.stage}" + (f" [{event.language}]" if event.language else "")
         if not self.interactive:

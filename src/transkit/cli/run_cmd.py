@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 
 def register(app: typer.Typer) -> None:
@@ -17,7 +18,7 @@ def register(app: typer.Typer) -> None:
         sources: List[str] = typer.Argument(..., help="Transcript files, folders or globs."),
         to: Optional[str] = typer.Option(None, "--to", "-t", help="Target languages, e.g. ru,de,pt."),
         source_language: Optional[str] = typer.Option(
-            None, "--from", help="Language of plain-text or subtitle sources (default en; transcripts say it in their header)."
+            None, "--from", help="Language of the sources (default: a transcript's header, else identified from the text)."
         ),
         out: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default translations/)."),
         formats: Optional[str] = typer.Option(
@@ -34,6 +35,12 @@ def register(app: typer.Typer) -> None:
         strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any output has a check violation."),
         summary_json: Optional[Path] = typer.Option(
             None, "--summary-json", help="Also write the run summary (per file and language) as JSON."
+        ),
+        encoding: Optional[str] = encoding_option(),
+        relayout: Optional[bool] = typer.Option(
+            None,
+            "--relayout/--keep-cues",
+            help="Subtitle sources: lay each language out afresh inside each sentence's cue times (default: keep the input's cues).",
         ),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
@@ -74,6 +81,8 @@ def register(app: typer.Typer) -> None:
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
+            encoding=opt.text_encoding(encoding),
+            relayout=opt.relayout(relayout, cfg),
         )
         settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)

@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from .common import report_errors
+from .options import encoding_option
 
 
 def register(app: typer.Typer) -> None:
@@ -21,6 +22,7 @@ def register(app: typer.Typer) -> None:
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Align to this recording instead of estimating times."),
+        encoding: Optional[str] = encoding_option(),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml to read defaults from."),
     ) -> None:
         """Split a transcript into sentences, time them and write subtitles.
@@ -37,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..pipeline import segment_source
         from ..profiles import get_profile
-        from .options import existing_audio, existing_file, parse_formats, speech_rate
+        from .options import existing_audio, existing_file, parse_formats, speech_rate, text_encoding
         from .progress import progress_view
 
         cfg = load_config(config)
@@ -54,6 +56,7 @@ def register(app: typer.Typer) -> None:
                 speech_rate=rate_model,
                 formats=chosen_formats,
                 audio=audio,
+                encoding=text_encoding(encoding),
                 progress=view,
             )
         for lang in result.languages:

@@ -59,6 +59,16 @@ class ExportJob:
     track: Track
     source_track: Track | None = None
     options: tuple[tuple[str, str], ...] = ()
+    kept: object | None = None  # export.kept.KeptCues: write the input's own cue grid
+
+    def kept_file(self, fmt: str) -> bytes | None:
+        """The input's subtitle file in this language, when the job keeps its grid
+        and ``fmt`` can hold it; None: render the track as usual."""
+        if self.kept is None:
+            return None
+        from .kept import render_kept
+
+        return render_kept(self.kept, fmt)  # type: ignore[arg-type]
 
     @property
     def source_language(self) -> str:

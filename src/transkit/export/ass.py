@@ -186,6 +186,9 @@ class AssExporter(Exporter):
     bilingual = False
 
     def render(self, job: ExportJob) -> bytes:
+        kept = job.kept_file("ass")
+        if kept is not None:
+            return kept
         subs = new_script(job)
         styles = add_styles(subs, speaker_order(job, [job.track]))
         subs.events = track_events(job, job.track, styles)

@@ -9,7 +9,8 @@ keeps its own timing, because ASS shows any number of events at once.
 players show only one SRT cue at a time. The target track gives the timing;
 each source cue goes with the target cue it overlaps most (the nearest one if it
 overlaps none), keeping the order, so every source cue and every target cue
-appears exactly once. A block shows its source lines in italics above the
+appears exactly once; when both tracks have the same cue times (a subtitle
+source whose cue grid is kept) cue goes with cue. A block shows its source lines in italics above the
 target lines (text that looks like a tag is defused as in the plain SRT)::
 
     12
@@ -81,8 +82,10 @@ def stacked_blocks(source: Sequence[Cue], target: Sequence[Cue]) -> list[tuple[i
     """``(start_ms, end_ms, text)`` blocks of the bilingual SRT."""
     if not target:
         return [(cue.start_ms, cue.end_ms, _source_text(cue)) for cue in source]
+    same_grid = [(c.start_ms, c.end_ms) for c in source] == [(c.start_ms, c.end_ms) for c in target]
+    groups = [[i] for i in range(len(target))] if same_grid else pair_cues(source, target)
     blocks = []
-    for cue, group in zip(target, pair_cues(source, target)):
+    for cue, group in zip(target, groups):
         parts = [_source_text(source[i]) for i in group]
         parts.append(plain_block(display_lines(cue)))
         blocks.append((cue.start_ms, cue.end_ms, "\n".join(parts)))

@@ -56,5 +56,8 @@ class SrtExporter(Exporter):
     bilingual = False
 
     def render(self, job: ExportJob) -> bytes:
+        kept = job.kept_file("srt")
+        if kept is not None:
+            return kept
         blocks = ((cue.start_ms, cue.end_ms, plain_block(display_lines(cue))) for cue in shown_cues(job.track))
         return compose_srt(blocks).encode("utf-8")

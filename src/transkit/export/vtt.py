@@ -88,6 +88,9 @@ class VttExporter(Exporter):
     bilingual = False
 
     def render(self, job: ExportJob) -> bytes:
+        kept = job.kept_file("vtt")
+        if kept is not None:
+            return kept
         blocks = ["WEBVTT"]
         note = ["NOTE"]
         title = _note_text(job.project.transcript.meta.title)

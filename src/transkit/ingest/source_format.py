@@ -36,9 +36,10 @@ _TAG_HINT = "start each spoken paragraph with a speaker tag such as 'KM:' or mar
 _IMPORT_HINT = "to convert raw article text run: transkit import RAW.txt -o source/NAME.md"
 
 
-def load_transcript(path: str | os.PathLike[str]) -> Transcript:
-    """Read and parse a source transcript file (BOM, CRLF and cp1251 are handled)."""
-    text = read_text_file(path, what="source transcript")
+def load_transcript(path: str | os.PathLike[str], encoding: str | None = None) -> Transcript:
+    """Read and parse a source transcript file (BOMs, CRLF and legacy encodings are
+    handled; ``encoding`` forces one)."""
+    text = read_text_file(path, what="source transcript", encoding=encoding)
     return parse_source(text, path=str(path))
 
 

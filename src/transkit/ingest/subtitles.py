@@ -43,9 +43,12 @@ class _Block:
     lines: tuple[str, ...]
 
 
-def read_subtitle_file(path: str | os.PathLike[str], *, strict: bool = False) -> tuple[Cue, ...]:
-    """Read an ``.srt`` or ``.vtt`` file (by extension; by content for others)."""
-    text = read_text_file(path, "subtitle file")
+def read_subtitle_file(
+    path: str | os.PathLike[str], *, strict: bool = False, encoding: str | None = None
+) -> tuple[Cue, ...]:
+    """Read an ``.srt`` or ``.vtt`` file (by extension; by content for others), in
+    ``encoding`` if given, else the one detected (``fsio.decode_bytes``)."""
+    text = read_text_file(path, "subtitle file", encoding)
     if _is_vtt(Path(path), text):
         return parse_vtt(text, str(path), strict=strict)
     return parse_srt(text, str(path), strict=strict)
