@@ -11,6 +11,9 @@ no traceback unless ``--debug``. Exit codes (documented in README.md):
     6  network or download failure
     7  audio could not be read or aligned
     8  quality gate failed (``check --strict`` / ``run --strict``)
+
+and, from the CLI itself (``cli.common``): 130 stopped by Ctrl-C, 141 stdout closed
+by its reader (``| head``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import InputError, UsageError
-from .fsio import write_if_changed
+from .fsio import removed_temp_files, write_if_changed
 from .model import LanguageResult, Project, TextTranslation, Track, Translation
 from .profiles import StyleProfile, default_profile_for, get_profile
 from .translate.base import TranslateOptions, Translator
@@ -92,6 +92,8 @@ class RunResult:
     files_unchanged: tuple[str, ...]
     stage_seconds: tuple[tuple[str, float], ...] = field(default=())
     warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
+    temp_files_removed: int = 0  # temp files of killed earlier runs removed from the output folders
+    notices: tuple[str, ...] = ()  # things the user should know, e.g. a regional tag served by its language's model
 
 
 def _notify(progress: Progress | None, event: ProgressEvent) -> None:
@@ -587,6 +589,7 @@ def run_source(
     name = str(source)
     stem = source_stem(source)
     seconds: dict[str, float] = {}
+    removed_before = removed_temp_files()
 
     clock = time.perf_counter()
     project = prepare_project(
@@ -608,6 +611,7 @@ def run_source(
     warnings = uncertain_attributions(project.transcript, name)
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
+    notices = regional_fallback_notices(source_language, targets, settings)
 
     clock = time.perf_counter()
     project, engine_counts = translate_project(
@@ -665,6 +669,8 @@ def run_source(
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
         warnings=warnings,
+        temp_files_removed=removed_temp_files() - removed_before,
+        notices=notices,
     )
 
 
@@ -686,6 +692,29 @@ def suggest_glossary(source: Path, language: str, settings: RunSettings, progres
     glossary = _load_glossary(settings.glossary)
     skip = [t.source for t in glossary.for_language(language)] if glossary else []
     return draft_glossary(sources, outputs, language, skip)
+
+
+def regional_fallback_notices(source_language: str, targets: Sequence[str], settings: RunSettings) -> tuple[str, ...]:
+    """One line per regional target (pt-BR) that has no model of its own and is translated
+    with its language's model (pt); its files keep the tag asked for."""
+    from .langtags import is_regional
+
+    notes = []
+    for language in targets:
+        try:
+            if not is_regional(language):
+                continue
+        except ValueError:
+            continue
+        from .translate.engines import served_languages
+
+        _, served = served_languages(source_language, language, settings.engine, settings.models_dir)
+        if served != language.lower():
+            notes.append(
+                f"no {source_language}->{language} model installed: {language} is translated with the "
+                f"{source_language}->{served} model (files are named {language})"
+            )
+    return tuple(notes)
 
 
 def expand_sources(items: Sequence[str]) -> list[Path]:

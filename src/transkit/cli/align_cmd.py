@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         speaker_voice: Optional[str] = typer.Option(
             None, "--speaker-voice", help="Voices per speaker, e.g. KM=en-us+f3,JS=en-gb (default: chosen by pitch)."
         ),
-        min_confidence: float = typer.Option(0.5, "--min-confidence", help="Below this a sentence is re-timed by the fallback."),
+        min_confidence: float = typer.Option(0.5, "--min-confidence", help="0 to 1: below this a sentence is re-timed by the fallback."),
     ) -> None:
         """Align the transcript to the recording and write timed English subtitles.
 
@@ -53,8 +53,9 @@ def register(app: typer.Typer) -> None:
 
         chosen_profile = get_profile(profile)
         chosen_formats = [format_name(f) for f in (split_list(formats) or ["srt", "vtt"])]
-        if not 0.0 <= min_confidence <= 1.0:
-            raise UsageError("--min-confidence must be between 0 and 1")
+        from .options import number
+
+        number(min_confidence, "--min-confidence", "min_confidence")
         voices = []
         for item in split_list(speaker_voice):
             speaker, _, name = item.partition("=")

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         source: Path = typer.Argument(..., help="Source transcript (source format .md, see docs/source-format.md)."),
         out: Path = typer.Option(Path("translations/en"), "-o", "--out", help="Output folder."),
         profile: str = typer.Option("netflix-en", "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc."),
-        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate in words per minute for every speaker."),
+        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate for every speaker, 40 to 400 words per minute."),
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Align to this recording instead of estimating times."),
@@ -39,19 +39,22 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..pipeline import segment_source
         from ..profiles import get_profile
-        from .options import existing_file, parse_formats, speech_rate, text_encoding
+        from .options import existing_audio, existing_file, parse_formats, speech_rate, text_encoding
         from .progress import progress_view
 
         cfg = load_config(config)
         chosen = get_profile(profile)
         existing_file(source, "source transcript")
+        rate_model = speech_rate(wpm, rate, cfg)
+        chosen_formats = parse_formats(formats, cfg, ("srt", "vtt"))
+        existing_audio(audio)
         with progress_view() as view:
             result = segment_source(
                 source,
                 out,
                 profile=chosen,
-                speech_rate=speech_rate(wpm, rate, cfg),
-                formats=parse_formats(formats, cfg, ("srt", "vtt")),
+                speech_rate=rate_model,
+                formats=chosen_formats,
                 audio=audio,
                 encoding=text_encoding(encoding),
                 progress=view,
