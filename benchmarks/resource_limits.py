@@ -3,7 +3,7 @@
 Inputs (made in a temporary folder):
 - the real interview transcript (18 KB) and copies of its body repeated to
   1, 5 and 10 MB (``--sizes``), under its own header;
-- a 50 MB transcript: above ``pipeline.MAX_SOURCE_BYTES`` (16 MB), so it is
+- a 50 MB transcript: above ``ingest.registry.MAX_SOURCE_BYTES`` (16 MB), so it is
   refused; with ``--lift-limit`` it is also processed with the limit raised,
   which takes many minutes;
 - a 20,000-cue SRT: read and linted (``transkit check``) and turned into timed
@@ -46,8 +46,8 @@ def _report_peak():
 
 atexit.register(_report_peak)
 if os.environ.get("LIFT_LIMIT"):
-    import transkit.pipeline
-    transkit.pipeline.MAX_SOURCE_BYTES = 1 << 40
+    import transkit.ingest.registry
+    transkit.ingest.registry.MAX_SOURCE_BYTES = 1 << 40
 """
 RUN_CLI = PEAK + """
 sys.argv = ["transkit", *sys.argv[1:]]

@@ -35,6 +35,14 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, which must provide everything: {reason}"
 
 
+def shared_file(folder: Path, name: str) -> Path:
+    """A file of the shared data beside the repository (SEED_DIR, BENCH_DIR); skip if absent."""
+    path = folder / name
+    if not path.is_file():
+        pytest.skip(f"shared data not found: {path} (the seed and bench folders beside the repository)")
+    return path
+
+
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if not path:

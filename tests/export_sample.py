@@ -108,3 +108,19 @@ def sample_job(options: tuple[tuple[str, str], ...] = ()) -> ExportJob:
 
 def english_job() -> ExportJob:
     return ExportJob(PROJECT, "en", EN_TRACK)
+
+
+def write_formats(job: ExportJob, formats, folder, stem: str = STEM) -> list:
+    """Render ``formats`` for ``job`` and write them into ``folder`` the way the
+    pipeline does (``output_name``, ``fsio.write_if_changed``); the paths, in order."""
+    from pathlib import Path
+
+    from transkit.export import get_exporter, output_name
+    from transkit.fsio import write_if_changed
+
+    paths = []
+    for fmt in formats:
+        path = Path(folder) / output_name(stem, job.language, job.source_language, fmt)
+        write_if_changed(path, get_exporter(fmt).render(job))
+        paths.append(path)
+    return paths

@@ -319,7 +319,7 @@ fsio.atomic_write_bytes(sys.argv[1], b"1\\n00:00:01,000 --> 00:00:02,000\\nnew\\
 def test_kill_inside_a_write_leaves_only_a_hidden_temp_file(tmp_path, existing):
     """SIGKILL between writing the temp file and renaming it: the target is absent or still the old file;
     the leftover is a hidden ``.NAME.*.part`` that no glob for outputs or sources picks up."""
-    from transkit.pipeline import expand_sources
+    from transkit.cli.sources import expand_sources
 
     target = tmp_path / "interview.pt.srt"
     old = b"1\n00:00:01,000 --> 00:00:02,000\nold\n"

@@ -7,8 +7,6 @@ import json
 import subprocess
 import sys
 import wave
-from pathlib import Path
-
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -106,6 +104,50 @@ def test_same_output_twice(interview, tmp_path):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
 
 
+def test_align_is_segment_with_audio(interview, tmp_path):
+    """`align` and `segment --audio` are one chain: byte for byte the same files."""
+    d1, d2 = tmp_path / "d1", tmp_path / "d2"
+    source, audio = str(interview["source"]), str(interview["audio"])
+    aligned = runner.invoke(app, ["align", source, audio, "-o", str(d1)])
+    assert aligned.exit_code == 0, aligned.output
+    segmented = runner.invoke(app, ["segment", source, "--audio", audio, "-o", str(d2)])
+    assert segmented.exit_code == 0, segmented.output
+    names = sorted(p.name for p in d1.iterdir())
+    assert names == ["talk.en.srt", "talk.en.vtt", "talk.project.json"]
+    assert sorted(p.name for p in d2.iterdir()) == names
+    for name in names:
+        assert (d1 / name).read_bytes() == (d2 / name).read_bytes(), name
+    project = json.loads((d1 / "talk.project.json").read_text(encoding="utf-8"))
+    assert project["transcript"]["source_path"] == "talk.md"  # the name, not the path as typed
+    # both print the aligner's report and the subtitle check
+    for result in (aligned, segmented):
+        assert "3/3 segments aligned" in result.output
+        assert "en: " in result.output and " cues, check: " in result.output
+
+
+def test_run_with_audio_is_the_same_chain(interview, tmp_path):
+    """`run --audio` (no target language) aligns, prints the report and writes what `align` writes."""
+    source, audio = str(interview["source"]), str(interview["audio"])
+    aligned = runner.invoke(app, ["align", source, audio, "-o", str(tmp_path / "aligned")])
+    assert aligned.exit_code == 0, aligned.output
+    ran = runner.invoke(
+        app, ["run", source, "--audio", audio, "--formats", "srt,vtt", "--no-cache", "-o", str(tmp_path / "run")]
+    )
+    assert ran.exit_code == 0, ran.output
+    assert "talk.md: 3/3 segments aligned" in ran.output
+    for made, expected in (("talk.project.json", "talk.project.json"), ("en/talk.en.srt", "talk.en.srt"), ("en/talk.en.vtt", "talk.en.vtt")):
+        assert (tmp_path / "run" / made).read_bytes() == (tmp_path / "aligned" / expected).read_bytes(), made
+
+
+def test_align_profile_is_recorded_and_used(interview, tmp_path):
+    result = runner.invoke(
+        app, ["align", str(interview["source"]), str(interview["audio"]), "--profile", "bbc", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    project = json.loads((tmp_path / "talk.project.json").read_text(encoding="utf-8"))
+    assert project["profile"] == "bbc"
+
+
 def test_missing_audio_is_one_clear_line(interview, tmp_path):
     missing = tmp_path / "nope.mp4"
     result = runner.invoke(app, ["align", str(interview["source"]), str(missing), "-o", str(tmp_path)])
@@ -143,4 +185,3 @@ def test_help_is_documented():
     result = runner.invoke(app, ["align", "--help"])
     assert result.exit_code == 0
     assert "transkit align source/interview.md interview.mp4" in result.output
-    assert Path  # keep the import honest

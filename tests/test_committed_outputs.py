@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from transkit.pipeline import DEFAULT_FORMATS, RunSettings, expand_sources, run_batch
+from transkit.batch import run_batch
+from transkit.cli.sources import expand_sources
+from transkit.runs import DEFAULT_FORMATS, RunSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "translations"

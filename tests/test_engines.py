@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BENCH_DIR, SEED_DIR, shared_file
 from transkit.errors import ModelError, UsageError
 from transkit.translate.argos_engine import MAX_BATCH_EXAMPLES, plan_batches
 from transkit.translate.base import TranslateOptions
 from transkit.translate.engines import PivotTranslator, installed_models, open_translator
 from transkit.translate.firefox_engine import FirefoxTranslator
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_FILE = ROOT.parent / "shared" / "bench" / "ntrex128-newstest2019.zho-CN.txt"
-SEED_FILE = ROOT.parent / "shared" / "seed" / "meduza-stoltenberg-interview-2022-04-07.txt"
+BENCH_NAME = "ntrex128-newstest2019.zho-CN.txt"
+SEED_NAME = "meduza-stoltenberg-interview-2022-04-07.txt"
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PT_WORDS = {"não", "é", "uma", "de", "que", "o", "os", "da", "do", "em", "com", "para", "nós", "foi"}
@@ -67,13 +67,13 @@ def en_pt(models, opened):
 
 @pytest.fixture(scope="module")
 def chinese_lines() -> list[str]:
-    return BENCH_FILE.read_text(encoding="utf-8").splitlines()[:12]
+    return shared_file(BENCH_DIR, BENCH_NAME).read_text(encoding="utf-8").splitlines()[:12]
 
 
 @pytest.fixture(scope="module")
 def interview_sentences() -> list[str]:
     """Sentences of the interview's answers, from the raw seed text."""
-    text = SEED_FILE.read_text(encoding="utf-8")
+    text = shared_file(SEED_DIR, SEED_NAME).read_text(encoding="utf-8")
     start = text.index("No, NATO is a defensive alliance.")
     sentences = []
     for paragraph in text[start:].splitlines():

@@ -26,8 +26,7 @@ import pysubs2
 import pytest
 import srt
 
-from export_sample import GOLDEN_FORMATS, RU_TRACK, STEM, sample_job
-from transkit.export import write_exports
+from export_sample import GOLDEN_FORMATS, RU_TRACK, STEM, sample_job, write_formats
 
 WIDTH, HEIGHT, FPS, SECONDS = 960, 540, 5, 3
 FRAME_BYTES = WIDTH * HEIGHT * 3
@@ -35,7 +34,7 @@ FRAME_BYTES = WIDTH * HEIGHT * 3
 
 @pytest.fixture
 def exported(tmp_path) -> dict[str, Path]:
-    paths = write_exports(sample_job(), GOLDEN_FORMATS, tmp_path, STEM)
+    paths = write_formats(sample_job(), GOLDEN_FORMATS, tmp_path, STEM)
     return dict(zip(GOLDEN_FORMATS, paths))
 
 

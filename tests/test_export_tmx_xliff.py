@@ -319,7 +319,7 @@ def test_flagged_units_need_review_and_accepting_or_editing_them_clears_the_flag
     unit4 = text.index('<trans-unit id="4"')
     text = text[:unit4] + text[unit4:].replace('state="needs-review-translation"', 'state="final"', 1)
     path.write_text(text, encoding="utf-8")
-    updated, changed = apply_post_edits(path, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
+    updated, _language, changed = apply_post_edits(path, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
     assert changed == 2
     after = {t.segment_id: t for t in load_project(project_path).language("ru").translations}
     assert (after[1].text, after[1].origin, after[1].qa_flags) == ("Исправленный перевод.", "human", ())

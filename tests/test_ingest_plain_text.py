@@ -12,6 +12,7 @@ from pathlib import Path
 from transkit.ingest import load_transcript
 from transkit.ingest.plain_text import speaker_tags, transcript_from_plain_text
 from transkit.pipeline import prepare_project
+from transkit.runs import RunSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVIEW = ROOT / "source" / "interview.md"
@@ -50,7 +51,7 @@ def words(text: str) -> list[str]:
 
 
 def project_words(path: Path) -> list[str]:
-    project = prepare_project(path, language="en")
+    project = prepare_project(path, RunSettings(source_language="en"))
     return words(" ".join(segment.text for segment in project.segments))
 
 

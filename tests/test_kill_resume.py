@@ -31,9 +31,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BENCH_DIR
 from transkit.translate.service import BATCH_SENTENCES
 
-BENCH = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "ntrex128-newstest2019.zho-CN.txt"
+BENCH = BENCH_DIR / "ntrex128-newstest2019.zho-CN.txt"
 LINES = int(os.environ.get("TRANSKIT_RESUME_LINES", "300"))
 KILLS = int(os.environ.get("TRANSKIT_RESUME_KILLS", "2"))
 SEED = int(os.environ.get("TRANSKIT_RESUME_SEED", "1997"))

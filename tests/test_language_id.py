@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from transkit.cli.app import app
 from transkit.ingest.language import choose_language, identify_language, same_language
-from transkit.pipeline import ProgressEvent, prepare_project
+from transkit.pipeline import prepare_project
+from transkit.runs import ProgressEvent, RunSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT.parent / "shared" / "bench" / "ntrex128-newstest2019.zho-CN.txt"
@@ -71,7 +72,7 @@ def test_a_transcript_header_that_disagrees_with_its_text_is_said(tmp_path):
     assert project.transcript.meta.language == "en"  # declared: kept
     (notice,) = [e.message for e in events if e.stage == "notice"]
     assert "'da'" in notice
-    forced = prepare_project(path, language="da")
+    forced = prepare_project(path, RunSettings(source_language="da"))
     assert forced.transcript.meta.language == "da"
 
 

@@ -1,7 +1,7 @@
 """Resource limits: huge inputs are either processed with memory growing about
 linearly, or refused before they are read.
 
-- a source transcript above ``pipeline.MAX_SOURCE_BYTES`` (16 MB, some 300 hours
+- a source transcript above ``ingest.registry.MAX_SOURCE_BYTES`` (16 MB, some 300 hours
   of speech) is refused at once with a clear message, without being read into
   memory (a 50 MB transcript);
 - a 20,000-cue SRT is read and checked;
@@ -104,10 +104,11 @@ def test_50mb_transcript_is_refused_before_it_is_read(tmp_path):
 
 def test_size_limit_boundary_and_project_files_exempt(tmp_path, monkeypatch):
     from transkit import pipeline
+    from transkit.ingest import registry
     from transkit.errors import InputError
     from transkit.projectfile import save_project
 
-    monkeypatch.setattr(pipeline, "MAX_SOURCE_BYTES", INTERVIEW.stat().st_size)
+    monkeypatch.setattr(registry, "MAX_SOURCE_BYTES", INTERVIEW.stat().st_size)
     project = pipeline.prepare_project(INTERVIEW)  # exactly at the limit: read
     bigger = tmp_path / "bigger.md"
     bigger.write_bytes(INTERVIEW.read_bytes() + b"\n")
@@ -115,7 +116,7 @@ def test_size_limit_boundary_and_project_files_exempt(tmp_path, monkeypatch):
         pipeline.prepare_project(bigger)
     saved = tmp_path / "interview.project.json"
     save_project(project, saved)
-    assert saved.stat().st_size > pipeline.MAX_SOURCE_BYTES
+    assert saved.stat().st_size > registry.MAX_SOURCE_BYTES
     assert pipeline.prepare_project(saved) == project  # a project file is not a source: no limit
 
 

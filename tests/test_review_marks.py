@@ -228,7 +228,7 @@ def test_xliff_carries_the_document_texts_and_their_edits_come_back(tmp_path):
     at = text.index('id="doc:subtitle"')
     text = text[:at] + text[at:].replace('state="needs-review-translation"', 'state="final"', 1)
     xlf.write_text(text, encoding="utf-8")
-    _updated, changed = apply_post_edits(xlf, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
+    _updated, _language, changed = apply_post_edits(xlf, project_path, "ru", memory_path=tmp_path / "tm.sqlite")
     assert changed == 2
     texts = {t.key: t for t in load_project(project_path).language("ru").texts}
     assert (texts["note:0.1"].text, texts["note:0.1"].origin, texts["note:0.1"].qa_flags) == ("Исправленная заметка.", "human", ())

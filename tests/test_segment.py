@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import SEED_DIR, SOURCE_DIR, shared_file
 from transkit.errors import UsageError
 from transkit.model import Metadata, Paragraph, Speaker, Transcript
 from transkit.segment import (
@@ -24,9 +24,7 @@ from transkit.segment import (
     spoken_words,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIR = ROOT / "source"
-SEED = ROOT.parent / "shared" / "seed" / "meduza-stoltenberg-interview-2022-04-07.txt"
+SEED_NAME = "meduza-stoltenberg-interview-2022-04-07.txt"
 
 
 def sentences(text: str) -> list[str]:
@@ -161,7 +159,8 @@ INTERVIEWER_OPENINGS = (
 def transcript_from_seed() -> Transcript:
     """The interview built straight from the raw seed: the editor's note as a note,
     the question/answer paragraphs as speech, captions and page furniture left out."""
-    blocks = [b.strip() for b in SEED.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+    seed = shared_file(SEED_DIR, SEED_NAME)
+    blocks = [b.strip() for b in seed.read_text(encoding="utf-8").split("\n\n") if b.strip()]
     note = next(b for b in blocks if b.startswith("Please note."))
     first = next(i for i, b in enumerate(blocks) if b.startswith(INTERVIEWER_OPENINGS[0]))
     last = next(i for i, b in enumerate(blocks) if b.startswith("Follow Meduza"))
@@ -175,7 +174,7 @@ def transcript_from_seed() -> Transcript:
         meta=Metadata(title="If President Putin wants less NATO on his borders", publisher="Meduza"),
         speakers=(Speaker("KM", "Kirill Martynov"), Speaker("JS", "Jens Stoltenberg")),
         paragraphs=tuple(paragraphs),
-        source_path=str(SEED),
+        source_path=str(seed),
     )
 
 
@@ -458,4 +457,4 @@ def test_interview_sentence_lengths_are_subtitle_sized(interview):
 
 
 def test_seed_file_is_present():
-    assert Path(SEED).is_file()
+    assert "defensive alliance" in shared_file(SEED_DIR, SEED_NAME).read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
-"""Run many source files in parallel worker processes, forwarding progress events.
+"""Run many source files, in parallel worker processes if asked, forwarding progress events.
 
-Each worker runs ``pipeline.run_source`` for one file at a time and keeps its
+``run_batch`` is ``transkit run``'s one pipeline call. Each worker runs
+``pipeline.run_source`` for one file at a time and keeps its
 translators open from one file to the next; the cores are divided between
 workers so the engines do not oversubscribe the machine.
 
@@ -25,7 +26,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .pipeline import OpenTranslators, Progress, ProgressEvent, RunResult, RunSettings, run_source
+from .errors import UsageError
+from .pipeline import open_translators, run_source
+from .runs import Progress, RunResult, RunSettings
+from .translate.session import OpenTranslators
 
 _STOP = None
 _translators: OpenTranslators | None = None  # per worker process, for all its files
@@ -34,7 +38,7 @@ _translators: OpenTranslators | None = None  # per worker process, for all its f
 def _worker(source: Path, settings: RunSettings, events) -> RunResult:  # runs in a child process
     global _translators
     if _translators is None:
-        _translators = OpenTranslators(settings)  # every task of one pool has the same settings
+        _translators = open_translators(settings)  # every task of one pool has the same settings
         atexit.register(_translators.close)
     return run_source(source, settings, events.put, translators=_translators)
 
@@ -112,4 +116,25 @@ def run_parallel(
             forwarder.join(timeout=5)
 
 
-__all__ = ["run_parallel", "ProgressEvent"]
+def run_batch(
+    sources: Sequence[Path],
+    settings: RunSettings,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> list[RunResult]:
+    """Run every source; with ``jobs`` > 1 in that many worker processes.
+
+    Results come back in the order of ``sources`` whatever order workers finish in.
+    A failing file stops the batch with its error; finished files are kept and
+    a re-run reuses the translation memory.
+    """
+    if settings.audio is not None and len(sources) > 1:
+        raise UsageError("--audio goes with a single source transcript", hint="run one file per recording")
+    if jobs <= 1 or len(sources) <= 1:
+        with open_translators(settings) as translators:
+            return [run_source(source, settings, progress, translators=translators) for source in sources]
+    return run_parallel(sources, settings, jobs=jobs, progress=progress)
+
+
+__all__ = ["run_batch", "run_parallel"]

@@ -1,4 +1,9 @@
-"""Atomic file output and careful file input: the only module that writes files.
+"""Atomic file output and careful file input.
+
+Every file a command writes for the user (subtitles, documents, the project, the
+manifest, reports) is written here; the model installer stages whole folders and
+renames them into place (``translate.archive``), and the translation memory is an
+SQLite database.
 
 Writes go to a temporary file in the target folder, are flushed and fsynced, then
 renamed over the target, so a crash never leaves a half-written file.

@@ -12,7 +12,7 @@ from typing import Literal
 
 ParagraphKind = Literal["speech", "note"]
 TimingSource = Literal["estimated", "aligned", "fallback", "unaligned", "subtitles"]
-TranslationOrigin = Literal["engine", "memory", "human", "source"]
+TranslationOrigin = Literal["engine", "human"]  # a memory hit keeps the origin it was stored with
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ class Project:
     transcript: Transcript
     segments: tuple[Segment, ...]
     languages: tuple[LanguageResult, ...] = ()
-    profile: str = "netflix-en"
+    profile: str = "netflix-en"  # the source language's style profile its subtitles were laid out with
     timing: tuple[tuple[str, str], ...] = field(default=())  # how times were made
     subtitles: CueGrid | None = None  # the cue grid of a subtitle source
 
@@ -261,3 +261,8 @@ class Project:
             if lang.language == code:
                 return lang
         return None
+
+    @property
+    def language_codes(self) -> tuple[str, ...]:
+        """The source language, then every translation's."""
+        return (self.transcript.meta.language, *(lang.language for lang in self.languages))

@@ -1,184 +1,104 @@
 """The only module that chains the stages: ingest -> segment/time (or align) ->
 translate -> lay out -> export -> check.
 
-Every function takes plain data and an optional progress callback; nothing here
-prints. The CLI turns ``ProgressEvent``s into progress bars.
+Every command of the CLI makes one call here: ``segment_source`` (segment and
+align), ``run_source`` (run and translate; ``batch.run_batch`` for many files),
+``export_saved`` (export) and ``import_edits`` (import-edits). Each takes the
+source, ``RunSettings`` and an optional progress callback, and returns a result
+from ``transkit.runs``; nothing here prints.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import InputError, UsageError
+from .errors import UsageError
 from .fsio import removed_temp_files, write_if_changed
 from .model import LanguageResult, Project, TextTranslation, Track, Translation
-from .profiles import StyleProfile, default_profile_for, get_profile
-from .translate.base import TranslateOptions, Translator
+from .profiles import StyleProfile, default_profile_for
+from .runs import (
+    ExportResult,
+    LanguageExport,
+    LanguageSummary,
+    Prepared,
+    Progress,
+    ProgressEvent,
+    RunResult,
+    RunSettings,
+    SegmentResult,
+    notify,
+    source_stem,
+)
+from .translate.session import OpenTranslators, open_glossary, open_memory
 
-
-@dataclass(frozen=True)
-class ProgressEvent:
-    file: str
-    stage: str  # ingest | segment | align | translate | layout | export | check | done | notice
-    language: str = ""
-    done: int = 0
-    total: int = 0
-    message: str = ""  # for "notice": something the user should know (a guessed encoding or language)
-
-
-Progress = Callable[[ProgressEvent], None]
-
-DEFAULT_FORMATS = ("srt", "vtt", "ass", "bi.srt", "bi.ass", "pdf", "html", "docx", "md")
 CHECKED_FORMATS = ("srt", "vtt")
-SOURCE_SUFFIXES = (".md",)
-SUBTITLE_SUFFIXES = (".srt", ".vtt", ".webvtt", ".ass", ".ssa")
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Everything that decides a run's output, with the defaults a user gets."""
-
-    languages: tuple[str, ...] = ()
-    out_dir: Path = Path("translations")
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    engine: str = "auto"
-    translate_options: TranslateOptions = TranslateOptions()
-    profiles: tuple[tuple[str, str], ...] = ()  # (language, profile name) overrides
-    speech_rate: object | None = None  # transkit.segment.SpeechRate; None = its defaults
-    audio: Path | None = None
-    source_language: str | None = None  # --from: wins over a header and over detection
-    encoding: str | None = None  # --encoding: the sources' text encoding (None = detect)
-    glossary: Path | None = None
-    use_memory: bool = True
-    memory_path: Path | None = None
-    models_dir: Path | None = None
-    review: bool = False  # review editions: QA flags marked in the PDF margin
-    refuse_uncertain: bool = False  # an uncertain attribution (XX?:) stops the run
-    # subtitle sources: True lays each language out afresh inside each sentence's
-    # cue span, False keeps the input's cue grid, None: as the project says (kept)
-    relayout: bool | None = None
-
-    def profile_for(self, language: str) -> StyleProfile:
-        for lang, name in self.profiles:
-            if lang == language:
-                return get_profile(name)
-        return default_profile_for(language)
-
-
-@dataclass(frozen=True)
-class LanguageSummary:
-    language: str
-    engine: str
-    segments: int
-    cues: int
-    qa_flags: int
-    check_errors: int
-    check_warnings: int
-    translated: int  # sentences the engine translated in this run (0 = all from memory)
-    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings), SRT and VTT apart
-
-
-@dataclass(frozen=True)
-class RunResult:
-    source: str
-    project_path: str
-    languages: tuple[LanguageSummary, ...]
-    files_written: tuple[str, ...]
-    files_unchanged: tuple[str, ...]
-    stage_seconds: tuple[tuple[str, float], ...] = field(default=())
-    warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
-    temp_files_removed: int = 0  # temp files of killed earlier runs removed from the output folders
-    notices: tuple[str, ...] = ()  # things the user should know, e.g. a regional tag served by its language's model
-
-
-def _notify(progress: Progress | None, event: ProgressEvent) -> None:
-    if progress is not None:
-        progress(event)
 
 
 # ---------------------------------------------------------------- stages
 
 
-def prepare_project(
-    source: Path,
-    *,
-    speech_rate: object | None = None,
-    audio: Path | None = None,
-    language: str | None = None,
-    encoding: str | None = None,
-    progress: Progress | None = None,
-) -> Project:
-    """Read a source and time its sentences (estimated, kept from subtitles, or aligned).
+def prepare(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> Prepared:
+    """Read a source and time its sentences (estimated, kept from subtitles, or
+    aligned to ``settings.audio``); the project and, if aligned, the aligner's report.
 
-    ``source`` may be a transcript in the source format (.md), a project JSON, an
-    SRT/VTT file (its cue times are kept) or plain text (.txt). ``language`` says
-    what language the source is in; without it, plain text and subtitles get the
-    language identified from their text, and a transcript's header is kept (a
-    notice says when the text disagrees). ``encoding`` forces the text encoding;
+    ``source`` is read by the reader its suffix names (``transkit.ingest.registry``:
+    the source format .md, a project JSON, subtitle files whose cue grid is kept,
+    plain text .txt...). ``settings.source_language`` (--from) says what language
+    the source is in; without it, plain text and subtitles get the language
+    identified from their text, and a transcript's header is kept (a notice says
+    when the text disagrees). ``settings.encoding`` forces the text encoding;
     without it a guessed one is said in a notice.
     """
-    from .segment import SpeechRate, segment_transcript
+    from .ingest.registry import read_source, reader_entry
 
     name = str(source)
-    _notify(progress, ProgressEvent(name, "ingest"))
-    suffix = source.suffix.lower()
-    if suffix != ".json":
-        _refuse_huge_source(source)
+    notify(progress, ProgressEvent(name, "ingest"))
+    entry = reader_entry(source)
+    encoding = settings.encoding
+    if entry.text:
+        if entry.size_limit:
+            from .ingest.registry import _refuse_huge_source
+
+            _refuse_huge_source(source)  # before the encoding is detected on its bytes
         encoding = _source_encoding(source, encoding, progress)
-    rate = speech_rate if speech_rate is not None else SpeechRate()
-    grid = None
-    timing: tuple[tuple[str, str], ...] = rate.as_pairs()
-    if suffix == ".json":
-        from .projectfile import load_project
+    read = read_source(source, encoding)
+    if read.project is not None and settings.audio is None:
+        return Prepared(read.project)
+    transcript, segments, timing = read.transcript, read.segments, read.timing
+    if segments is None:
+        from .segment import SpeechRate, segment_transcript
 
-        project = load_project(source)
-        transcript, segments, timing = project.transcript, project.segments, project.timing
-        if audio is None:
-            return project
-    elif suffix in SUBTITLE_SUFFIXES:
-        from .ingest.grid_sentences import transcript_from_grid
-        from .ingest.subtitle_cues import read_cue_grid
-
-        transcript, segments, grid = transcript_from_grid(read_cue_grid(source, encoding=encoding), name)
-        timing = (("method", "subtitles"),)
-    else:
-        if suffix == ".txt":
-            from .fsio import read_text_file
-            from .ingest.plain_text import transcript_from_plain_text
-
-            transcript = transcript_from_plain_text(read_text_file(source, "text file", encoding), name)
-        else:
-            from .ingest import load_transcript
-
-            transcript = load_transcript(source, encoding=encoding)
-        _notify(progress, ProgressEvent(name, "segment"))
+        rate = settings.speech_rate if settings.speech_rate is not None else SpeechRate()
+        notify(progress, ProgressEvent(name, "segment"))
         segments = segment_transcript(transcript, rate)
+        timing = rate.as_pairs()
     # Only the file name: outputs must not depend on where the command was run from.
     transcript = replace(transcript, source_path=source.name)
-    if suffix != ".json":
+    if read.project is None:
         from .ingest.language import choose_language
 
         spoken = " ".join(p.text for p in transcript.paragraphs if p.kind == "speech")
-        declared = transcript.meta.language if suffix == ".md" else None
-        chosen, notice = choose_language(spoken, declared=declared, forced=language)
+        declared = transcript.meta.language if read.states_language else None
+        chosen, notice = choose_language(spoken, declared=declared, forced=settings.source_language)
         if notice:
-            _notify(progress, ProgressEvent(name, "notice", message=notice))
+            notify(progress, ProgressEvent(name, "notice", message=notice))
         transcript = replace(transcript, meta=replace(transcript.meta, language=chosen))
-    if audio is not None:
+    report = None
+    if settings.audio is not None:
         from .align import align_transcript
 
         def on_align(done: int, total: int) -> None:
-            _notify(progress, ProgressEvent(name, "align", done=done, total=total))
+            notify(progress, ProgressEvent(name, "align", done=done, total=total))
 
-        result = align_transcript(transcript, segments, audio, progress=on_align)
-        segments = tuple(result.segments)
-        timing = (("method", "aligned"), ("audio", Path(audio).name))
-    return Project(transcript=transcript, segments=segments, timing=timing, subtitles=grid)
+        aligned = align_transcript(transcript, segments, settings.audio, progress=on_align, options=settings.align)
+        segments, report = tuple(aligned.segments), aligned.report
+        timing = (("method", "aligned"), ("audio", Path(settings.audio).name))
+    project = Project(transcript=transcript, segments=tuple(segments), timing=timing or (), subtitles=read.grid)
+    return Prepared(project, report)
 
 
 def _source_encoding(source: Path, encoding: str | None, progress: Progress | None) -> str | None:
@@ -188,29 +108,20 @@ def _source_encoding(source: Path, encoding: str | None, progress: Progress | No
 
     decoded = read_decoded(source, "source", encoding)
     if not decoded.confident:
-        _notify(progress, ProgressEvent(str(source), "notice", message=(
+        notify(progress, ProgressEvent(str(source), "notice", message=(
             f"text encoding guessed as {decoded.encoding} - give --encoding if the text looks wrong"
         )))
     return decoded.encoding
 
 
-# Laying out subtitles costs about 45 MB of memory and 10-30 s of CPU per MB of
-# transcript (benchmarks/resource_limits.py), and 16 MB is some 300 hours of
-# speech: a bigger source is refused before it is read. Project files are exempt.
-MAX_SOURCE_BYTES = 16 * 1024 * 1024
+def prepare_project(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> Project:
+    """``prepare`` for callers that want only the project."""
+    return prepare(source, settings, progress).project
 
 
-def _refuse_huge_source(source: Path) -> None:
-    try:
-        size = source.stat().st_size
-    except OSError:
-        return  # a missing or unreadable source is reported by its reader
-    if size > MAX_SOURCE_BYTES:
-        raise InputError(
-            f"source is too large: {size / 2**20:.1f} MB (the limit is {MAX_SOURCE_BYTES // 2**20} MB)",
-            path=str(source),
-            hint="split it into several files; transkit run takes a folder",
-        )
+def open_translators(settings: RunSettings) -> OpenTranslators:
+    """The engines of a run, opened as files need them and kept for the next file."""
+    return OpenTranslators(settings.engine, settings.translate_options, settings.models_dir)
 
 
 def translate_project(
@@ -230,8 +141,8 @@ def translate_project(
     from .doctexts import document_texts
     from .translate.service import translate_texts
 
-    memory = _open_memory(settings)
-    glossary = _load_glossary(settings.glossary)
+    memory = open_memory(settings.use_memory, settings.memory_path)
+    glossary = open_glossary(settings.glossary)
     source_language = project.transcript.meta.language
     # the title, roles and notes go in the same call, so memory, glossary and QA apply to them
     extra = document_texts(project.transcript)
@@ -244,9 +155,9 @@ def translate_project(
                 continue
 
             def on_batch(done: int, total: int, language: str = language) -> None:
-                _notify(progress, ProgressEvent(label, "translate", language, done, total))
+                notify(progress, ProgressEvent(label, "translate", language, done, total))
 
-            _notify(progress, ProgressEvent(label, "translate", language, 0, len(texts)))
+            notify(progress, ProgressEvent(label, "translate", language, 0, len(texts)))
             batch = translate_texts(
                 texts,
                 source_language,
@@ -285,8 +196,8 @@ def translate_project(
                 model=batch.model_id,
                 model_version=batch.model_version,
                 translations=translations,
-                options=(("options", settings.translate_options.key()),),
                 texts=doc_texts,
+                options=(("options", settings.translate_options.key()),),
             )
             engine_counts[language] = batch.engine_sentences
     finally:
@@ -294,56 +205,6 @@ def translate_project(
             memory.close()
     ordered = tuple(results[lang] for lang in sorted(results))
     return replace(project, languages=ordered), engine_counts
-
-
-class OpenTranslators:
-    """Translators opened once and kept for every file of a batch in one process:
-    opening one loads its model (and may start engine worker processes), which
-    otherwise every file of a batch would pay again."""
-
-    def __init__(self, settings: RunSettings) -> None:
-        self.settings = settings
-        self._open: dict[tuple[str, str], Translator] = {}
-
-    def get(self, source: str, target: str) -> Translator:
-        translator = self._open.get((source, target))
-        if translator is None:
-            from .translate.engines import open_translator
-
-            settings = self.settings
-            translator = open_translator(
-                source, target, engine=settings.engine, options=settings.translate_options, models_dir=settings.models_dir
-            )
-            self._open[(source, target)] = translator
-        return translator
-
-    def close(self) -> None:
-        translators, self._open = list(self._open.values()), {}
-        for translator in translators:
-            translator.close()
-
-    def __enter__(self) -> "OpenTranslators":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _open_memory(settings: RunSettings):
-    if not settings.use_memory:
-        return None
-    from .paths import memory_path
-    from .translate.memory import TranslationMemory
-
-    return TranslationMemory(settings.memory_path or memory_path())
-
-
-def _load_glossary(path: Path | None):
-    if path is None:
-        return None
-    from .translate.glossary import load_glossary
-
-    return load_glossary(path)
 
 
 def build_track(project: Project, language: str, profile: StyleProfile) -> Track:
@@ -412,32 +273,6 @@ def check_outputs_by_format(paths: Iterable[Path], profile: StyleProfile) -> tup
     return tuple((fmt, e, w) for fmt, (e, w) in counts.items())
 
 
-@dataclass(frozen=True)
-class LanguageExport:
-    language: str
-    cues: int
-    written: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    check_errors: int
-    check_warnings: int
-    checks: tuple[tuple[str, int, int], ...] = ()  # (format, errors, warnings)
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    project_path: str
-    languages: tuple[LanguageExport, ...]
-    project_written: bool = False  # False: the project file already held these bytes
-
-    @property
-    def files_written(self) -> tuple[str, ...]:
-        return tuple(f for lang in self.languages for f in lang.written)
-
-    @property
-    def check_errors(self) -> int:
-        return sum(lang.check_errors for lang in self.languages)
-
-
 def export_project(
     project: Project,
     stem: str,
@@ -450,29 +285,33 @@ def export_project(
     save: bool = False,
     audio: Path | None = None,
     progress: Progress | None = None,
-    review: bool = False,
     relayout: bool | None = None,
+    review: bool = False,
     word_times: bool = False,
 ) -> ExportResult:
     """Write ``formats`` for each language of a project (no translation happens here),
     then lint the written subtitles.
 
     ``flat`` puts every file straight into ``out_dir`` instead of one folder per
-    language; ``save`` writes the project JSON beside them; ``review`` writes the
-    review editions (QA flags marked in the PDF margin). Bilingual formats are
-    written for target languages only. ``relayout`` (subtitle sources) lays the
-    translations out afresh (True) or keeps the input's cues (False); None: as
-    the project says. ``word_times``: WebVTT timestamps and ASS karaoke tags on the
-    source language's words, where alignment timed them.
+    language; ``save`` writes the project JSON beside them, recording the source
+    language's style profile. Bilingual formats are written for target languages only.
+    ``relayout`` (subtitle sources) lays the translations out afresh (True) or keeps
+    the input's cues (False); None: as the project says. ``review`` writes the
+    review editions (QA flags marked in the PDF margin); ``word_times``: WebVTT
+    timestamps and ASS karaoke tags on the source language's words, where
+    alignment timed them.
     """
     from .export import ExportJob, format_name, get_exporter, output_name
     from .projectfile import dumps_project
 
     if project.subtitles is not None and relayout is not None:
         project = replace(project, subtitles=replace(project.subtitles, relayout=relayout))
+
     source_language = project.transcript.meta.language
-    formats = [format_name(fmt) for fmt in formats]  # unknown formats fail before any work
+    formats = list(dict.fromkeys(format_name(fmt) for fmt in formats))  # unknown formats fail before any work
     exporters = [get_exporter(fmt) for fmt in formats]
+    source_profile = profile_for(source_language)
+    project = replace(project, profile=source_profile.name)
     project_path = ""
     project_written = False
     if save:
@@ -481,14 +320,12 @@ def export_project(
         project_path = str(path)
     keep_grid = project.subtitles is not None and not project.subtitles.relayout
     # the source language of a subtitle source is the input's own cues, whatever the layout
-    source_track, source_kept = _track_for(
-        project, source_language, profile_for(source_language), project.subtitles is not None
-    )
+    source_track, source_kept = _track_for(project, source_language, source_profile, project.subtitles is not None)
     results: list[LanguageExport] = []
     for language in languages:
-        _notify(progress, ProgressEvent(stem, "export", language))
-        profile = profile_for(language)
+        notify(progress, ProgressEvent(stem, "export", language))
         is_source = language == source_language
+        profile = source_profile if is_source else profile_for(language)
         track, kept = (source_track, source_kept) if is_source else _track_for(project, language, profile, keep_grid)
         folder = out_dir if flat else out_dir / language
         # documents link the recording relative to where they are written
@@ -515,7 +352,7 @@ def export_project(
             (written if write_if_changed(path, exporter.render(job)) else unchanged).append(path)
             if fmt in CHECKED_FORMATS:
                 checked.append(path)
-        _notify(progress, ProgressEvent(stem, "check", language))
+        notify(progress, ProgressEvent(stem, "check", language))
         checks = check_outputs_by_format(checked, profile)
         errors, warnings = sum(c[1] for c in checks), sum(c[2] for c in checks)
         results.append(
@@ -532,50 +369,33 @@ def export_project(
     return ExportResult(project_path=project_path, languages=tuple(results), project_written=project_written)
 
 
-# ---------------------------------------------------------------- whole runs
+def _profile_chooser(settings: RunSettings, project: Project) -> Callable[[str], StyleProfile]:
+    source_language = project.transcript.meta.language
+    return lambda language: settings.profile_for(language, source_language)
 
 
-_LANGUAGE_TAIL = re.compile(r"(?<=.)\.[a-z]{2}(?:[-_][A-Za-z]{2,4})?$")
+# ---------------------------------------------------------------- whole commands
 
 
-def source_stem(source: Path) -> str:
-    """The name outputs are made from: without the suffix, and without a trailing
-    language code (``clip.en.srt`` -> ``clip``, so its outputs are ``clip.pt.srt``
-    and ``clip.en-pt.pdf``, not ``clip.en.pt.srt``)."""
-    name = source.name
-    for suffix in (".project.json", source.suffix):
-        if suffix and name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    return _LANGUAGE_TAIL.sub("", name)
-
-
-def segment_source(
-    source: Path,
-    out_dir: Path,
-    *,
-    profile: StyleProfile | None = None,
-    speech_rate: object | None = None,
-    formats: Sequence[str] = ("srt", "vtt"),
-    audio: Path | None = None,
-    encoding: str | None = None,
-    progress: Progress | None = None,
-    relayout: bool | None = None,
-    word_times: bool = False,
-) -> ExportResult:
-    """Source transcript -> timed source-language subtitles and the project JSON, all in ``out_dir``."""
-    project = prepare_project(source, speech_rate=speech_rate, audio=audio, encoding=encoding, progress=progress)
-    return export_project(
+def segment_source(source: Path, settings: RunSettings = RunSettings(), progress: Progress | None = None) -> SegmentResult:
+    """Source -> timed (or aligned) source-language subtitles and the project JSON,
+    all in ``settings.out_dir``: ``transkit segment`` and ``transkit align``."""
+    prepared = prepare(source, settings, progress)
+    project = prepared.project
+    exported = export_project(
         project,
         source_stem(source),
-        out_dir,
+        settings.out_dir,
         [project.transcript.meta.language],
-        formats,
-        profile_for=(lambda _lang: profile) if profile else default_profile_for,
+        settings.formats,
+        profile_for=_profile_chooser(settings, project),
         flat=True,
         save=True,
         progress=progress,
+        relayout=settings.relayout,
+        word_times=settings.word_times,
     )
+    return SegmentResult(exported, prepared.alignment)
 
 
 def run_source(
@@ -584,31 +404,27 @@ def run_source(
     progress: Progress | None = None,
     *,
     translators: OpenTranslators | None = None,
+    qa_report: Path | None = None,
 ) -> RunResult:
-    """ingest -> time -> translate -> lay out -> export -> check, for every language."""
+    """ingest -> time -> translate -> lay out -> export -> check, for every language;
+    with ``qa_report`` also the QA flags of every translation, as JSON."""
     name = str(source)
     stem = source_stem(source)
     seconds: dict[str, float] = {}
     removed_before = removed_temp_files()
 
     clock = time.perf_counter()
-    project = prepare_project(
-        source,
-        speech_rate=settings.speech_rate,
-        audio=settings.audio,
-        language=settings.source_language,
-        encoding=settings.encoding,
-        progress=progress,
-    )
-    if project.subtitles is not None and settings.relayout is not None:
-        # recorded in the project file, so a later `transkit export` lays out the same way
-        project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
-    seconds["prepare"] = time.perf_counter() - clock
+    prepared = prepare(source, settings, progress)
+    project = prepared.project
     from .attribution import refuse_uncertain, uncertain_attributions
 
     if settings.refuse_uncertain:
         refuse_uncertain(project.transcript, name)
     warnings = uncertain_attributions(project.transcript, name)
+    if project.subtitles is not None and settings.relayout is not None:
+        # recorded in the project file, so a later `transkit export` lays out the same way
+        project = replace(project, subtitles=replace(project.subtitles, relayout=settings.relayout))
+    seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
     notices = regional_fallback_notices(source_language, targets, settings)
@@ -626,23 +442,26 @@ def run_source(
         settings.out_dir,
         [source_language, *targets],
         settings.formats,
-        profile_for=settings.profile_for,
+        profile_for=_profile_chooser(settings, project),
         save=True,
         audio=settings.audio,
         progress=progress,
         review=settings.review,
+        word_times=settings.word_times,
     )
     seconds["export+check"] = time.perf_counter() - clock
+
+    from .reports import flagged_texts, manifest_bytes_for, qa_report_bytes
 
     written = [Path(p) for p in exported.files_written]
     unchanged = [Path(p) for lang in exported.languages for p in lang.unchanged]
     project_file = Path(exported.project_path)
     manifest = settings.out_dir / f"{stem}.manifest.json"
-    from .reports import manifest_bytes_for
-
     manifest_bytes = manifest_bytes_for(source, project, settings, [project_file, *written, *unchanged])
     (written if exported.project_written else unchanged).insert(0, project_file)
     (written if write_if_changed(manifest, manifest_bytes) else unchanged).append(manifest)
+    if qa_report is not None:
+        write_if_changed(qa_report, qa_report_bytes(project))
 
     summaries = []
     for lang in exported.languages:
@@ -660,7 +479,7 @@ def run_source(
                 checks=lang.checks,
             )
         )
-    _notify(progress, ProgressEvent(name, "done"))
+    notify(progress, ProgressEvent(name, "done"))
     return RunResult(
         source=name,
         project_path=exported.project_path,
@@ -668,10 +487,70 @@ def run_source(
         files_written=tuple(map(str, written)),
         files_unchanged=tuple(map(str, unchanged)),
         stage_seconds=tuple(seconds.items()),
+        alignment=tuple(prepared.alignment.lines()) if prepared.alignment else (),
         warnings=warnings,
         temp_files_removed=removed_temp_files() - removed_before,
         notices=notices,
+        flagged=tuple(
+            (f.language, f.id if not f.line else f"{f.id} (line {f.line})", f.kind, ", ".join(f.codes), f.source, f.target)
+            for f in flagged_texts(project)
+        ),
     )
+
+
+def export_saved(project_path: Path, settings: RunSettings, progress: Progress | None = None) -> ExportResult:
+    """A saved project's outputs again, no translation: ``transkit export``.
+
+    ``settings.languages`` empty: the source language and every translation."""
+    from .projectfile import load_project
+
+    project = load_project(project_path)
+    return export_project(
+        project,
+        source_stem(project_path),
+        settings.out_dir,
+        settings.languages or project.language_codes,
+        settings.formats,
+        profile_for=_profile_chooser(settings, project),
+        audio=settings.audio,
+        progress=progress,
+        relayout=settings.relayout,
+        review=settings.review,
+        word_times=settings.word_times,
+    )
+
+
+@dataclass(frozen=True)
+class EditsResult:
+    """``import_edits``: the updated project, the language, how many sentences
+    changed, and the re-export (None when no formats were asked for or nothing changed)."""
+
+    project: Project
+    language: str
+    changed: int
+    export: ExportResult | None = None
+
+
+def import_edits(
+    xliff: Path, project_path: Path, language: str | None, settings: RunSettings, progress: Progress | None = None
+) -> EditsResult:
+    """Post-edited XLIFF -> memory and project file, then ``settings.formats`` of
+    that language again: ``transkit import-edits``."""
+    from .postedit import apply_post_edits
+
+    project, language, changed = apply_post_edits(xliff, project_path, language, settings.memory_path)
+    exported = None
+    if settings.formats and changed:
+        exported = export_project(
+            project,
+            source_stem(project_path),
+            settings.out_dir,
+            [language],
+            settings.formats,
+            profile_for=_profile_chooser(settings, project),
+            progress=progress,
+        )
+    return EditsResult(project, language, changed, exported)
 
 
 def suggest_glossary(source: Path, language: str, settings: RunSettings, progress: Progress | None = None) -> str:
@@ -680,7 +559,7 @@ def suggest_glossary(source: Path, language: str, settings: RunSettings, progres
     used as it is; a transcript is translated first, through the memory)."""
     from .translate.terms import draft_glossary
 
-    project = prepare_project(source, language=settings.source_language, progress=progress)
+    project = prepare_project(source, settings, progress)
     if project.language(language) is None:
         project, _counts = translate_project(project, [language], settings, label=str(source), progress=progress)
     result = project.language(language)
@@ -689,7 +568,7 @@ def suggest_glossary(source: Path, language: str, settings: RunSettings, progres
     by_segment = {t.segment_id: t.text for t in result.translations}
     sources = [s.text for s in project.segments] + [t.source for t in result.texts]
     outputs = [by_segment.get(s.id, "") for s in project.segments] + [t.text for t in result.texts]
-    glossary = _load_glossary(settings.glossary)
+    glossary = open_glossary(settings.glossary)
     skip = [t.source for t in glossary.for_language(language)] if glossary else []
     return draft_glossary(sources, outputs, language, skip)
 
@@ -715,60 +594,6 @@ def regional_fallback_notices(source_language: str, targets: Sequence[str], sett
                 f"{source_language}->{served} model (files are named {language})"
             )
     return tuple(notes)
-
-
-def expand_sources(items: Sequence[str]) -> list[Path]:
-    """Files, folders (their *.md files) and globs -> a sorted, de-duplicated list."""
-    import glob
-
-    found: list[Path] = []
-    for item in items:
-        path = Path(item)
-        if path.is_dir():
-            found += sorted(p for p in path.iterdir() if p.suffix in SOURCE_SUFFIXES and p.is_file())
-        elif any(ch in item for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(item))
-            if not matches:
-                raise InputError("no files match this pattern", path=item)
-            found += [p for p in matches if p.is_file()]
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise InputError("source not found", path=item, hint="give a transcript file, a folder or a glob")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    if not unique:
-        raise InputError("no source transcripts (*.md) found", path=", ".join(items))
-    stems = [source_stem(p) for p in unique]
-    duplicates = {s for s in stems if stems.count(s) > 1}
-    if duplicates:
-        raise UsageError(
-            f"two sources share the name {sorted(duplicates)[0]!r}; their outputs would collide",
-            hint="rename one of them",
-        )
-    return [Path(os.path.relpath(p)) if p.is_relative_to(Path.cwd()) else p for p in unique]
-
-
-def run_batch(
-    sources: Sequence[Path],
-    settings: RunSettings,
-    *,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> list[RunResult]:
-    """Run every source; with ``jobs`` > 1 in that many worker processes.
-
-    Results come back in the order of ``sources`` whatever order workers finish in.
-    A failing file stops the batch with its error; finished files are kept and
-    a re-run reuses the translation memory.
-    """
-    if settings.audio is not None and len(sources) > 1:
-        raise UsageError("--audio goes with a single source transcript", hint="run one file per recording")
-    if jobs <= 1 or len(sources) <= 1:
-        with OpenTranslators(settings) as translators:
-            return [run_source(source, settings, progress, translators=translators) for source in sources]
-    from .batch import run_parallel
-
-    return run_parallel(sources, settings, jobs=jobs, progress=progress)
 
 
 # ---------------------------------------------------------------- subtitle tracks into the video
@@ -830,7 +655,7 @@ def mux_video(
                 atomic_write_bytes(path, get_exporter(fmt).render(job))
                 files[(language, fmt)] = path
         for container in ("mkv", "mp4"):
-            _notify(progress, ProgressEvent(name, "mux", container))
+            notify(progress, ProgressEvent(name, "mux", container))
             fmt = mkv_subtitles if container == "mkv" else "srt"
             tracks = [SubtitleTrack(files[(lang, fmt)], lang) for lang in languages]
             with atomic_output(outputs[container]) as part:
@@ -846,7 +671,7 @@ def mux_video(
             target = outputs["burn"]
 
             def on_progress(done: int, total: int) -> None:
-                _notify(progress, ProgressEvent(name, "burn", burn, done=done, total=total))
+                notify(progress, ProgressEvent(name, "burn", burn, done=done, total=total))
 
             with atomic_output(target) as part:
                 args = burn_args(ffmpeg, video.resolve(), "burn.ass", "fonts", part.resolve())

@@ -11,11 +11,12 @@ from .model import Project, TextTranslation
 
 def apply_post_edits(
     xliff: Path, project_path: Path, language: str | None = None, memory_path: Path | None = None
-) -> tuple[Project, int]:
+) -> tuple[Project, str, int]:
     """Take a translator's post-edited XLIFF back: the changed sentences go into the
     translation memory as human translations (they win over any engine from now
     on) and into the project file, so every later export and run uses them.
-    Returns the updated project and how many sentences changed."""
+    ``language`` None: the project's only translation. Returns the updated
+    project, the language and how many sentences changed."""
     from .export.xliff import import_xliff, import_xliff_texts
     from .paths import memory_path as default_memory_path
     from .projectfile import load_project, save_project
@@ -33,7 +34,7 @@ def apply_post_edits(
     changes = import_xliff(xliff, project, language)
     text_changes = import_xliff_texts(xliff, project, language)
     if not changes and not text_changes:
-        return project, 0
+        return project, language, 0
     memory = TranslationMemory(memory_path or default_memory_path())
     try:
         pairs = [(src, tgt) for _, src, tgt in changes] + [(src, tgt) for _, src, tgt in text_changes]
@@ -57,4 +58,4 @@ def apply_post_edits(
         languages=tuple(updated_result if lang is result else lang for lang in project.languages),
     )
     save_project(updated, project_path)
-    return updated, len(changes) + len(text_changes)
+    return updated, language, len(changes) + len(text_changes)

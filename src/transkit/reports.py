@@ -14,12 +14,13 @@ from . import __version__
 from .model import Project
 
 if TYPE_CHECKING:
-    from .pipeline import RunResult, RunSettings
+    from .runs import RunResult, RunSettings
 
 
 def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", outputs: list[Path]) -> bytes:
     """What produced these files: enough to tell whether they are current."""
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    source_language = project.transcript.meta.language
     data = {
         "transkit": __version__,
         "source": source.name,
@@ -29,7 +30,7 @@ def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", 
             "engine": settings.engine,
             "translate": settings.translate_options.key(),
             "formats": list(settings.formats),
-            "profiles": {lang: settings.profile_for(lang).name for lang in _languages(project)},
+            "profiles": {lang: settings.profile_for(lang, source_language).name for lang in project.language_codes},
             "glossary": settings.glossary.name if settings.glossary else None,
             **({"review": True} if getattr(settings, "review", False) else {}),
         },
@@ -40,10 +41,6 @@ def manifest_bytes_for(source: Path, project: Project, settings: "RunSettings", 
         "outputs": sorted(os.path.relpath(p, settings.out_dir) for p in outputs),
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-
-
-def _languages(project: Project) -> list[str]:
-    return [project.transcript.meta.language, *(lang.language for lang in project.languages)]
 
 
 def summary_json_bytes(results: Sequence["RunResult"]) -> bytes:

@@ -16,10 +16,11 @@ Everything heavy (numpy, pydub, subprocesses) happens inside the functions.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..model import Segment, Transcript
+from .types import AlignmentReport, AlignmentResult, AlignOptions, Placed, SpanNote
 
 if TYPE_CHECKING:
     from .engine import Recording
@@ -27,82 +28,6 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 __all__ = ["AlignOptions", "AlignmentResult", "AlignmentReport", "SpanNote", "align_transcript"]
-
-
-@dataclass(frozen=True)
-class AlignOptions:
-    """How to align. ``voice``/``speed``: the espeak-ng voice the text is spoken
-    with (speed in words per minute). ``min_confidence``: below it a segment is
-    re-timed by the fallback. ``end_after_speech_ms`` and ``min_gap_ms`` shape the
-    final spans (DESIGN.md section 6)."""
-
-    voice: str = "en-us"
-    voices: tuple[tuple[str, str], ...] = ()  # (speaker id, espeak-ng voice) overrides
-    voice_candidates: tuple[str, ...] = ("en-us+f3",)  # tried per speaker against ``voice``
-    speed: int = 175
-    min_confidence: float = 0.5
-    snap_ms: int = 200
-    end_after_speech_ms: int = 500
-    min_gap_ms: int = 83
-    head_search_s: float = 120.0
-
-
-@dataclass(frozen=True)
-class SpanNote:
-    """A stretch of segments the report draws attention to."""
-
-    kind: str  # "low-confidence" | "fallback" | "unaligned"
-    segment_ids: tuple[int, ...]
-    start_ms: int
-    end_ms: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class AlignmentReport:
-    audio_path: str
-    audio_duration_ms: int
-    speech_ms: int
-    aligned: int
-    fallback: int
-    unaligned: int
-    mean_confidence: float
-    notes: tuple[SpanNote, ...] = ()
-    messages: tuple[str, ...] = ()  # whole-recording findings (no speech, text longer than audio...)
-
-    @property
-    def ok(self) -> bool:
-        return self.fallback == 0 and self.unaligned == 0
-
-    def lines(self) -> list[str]:
-        total = self.aligned + self.fallback + self.unaligned
-        out = [
-            f"{self.aligned}/{total} segments aligned, {self.fallback} by fallback timing, "
-            f"{self.unaligned} unaligned; mean confidence {self.mean_confidence:.2f}"
-        ]
-        out += list(self.messages)
-        for note in self.notes:
-            ids = _id_range(note.segment_ids)
-            out.append(f"{note.kind}: segment{'s' if len(note.segment_ids) > 1 else ''} {ids} "
-                       f"({_clock(note.start_ms)}-{_clock(note.end_ms)}): {note.reason}")
-        return out
-
-
-@dataclass(frozen=True)
-class AlignmentResult:
-    segments: tuple[Segment, ...]
-    report: AlignmentReport
-    audio_duration_ms: int
-    step_seconds: dict[str, float] = field(default_factory=dict, compare=False)  # time spent per step
-
-
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _id_range(ids: Sequence[int]) -> str:
-    return str(ids[0]) if len(ids) == 1 else f"{ids[0]}-{ids[-1]}"
 
 
 # ---------------------------------------------------------------- the steps
@@ -159,16 +84,6 @@ def _voices_by_pitch(speakers, placement, audio_path, recording, options: AlignO
         if pitch and pitches:
             chosen[speaker] = min(pitches, key=lambda v: abs(math.log(pitches[v] / pitch)))
     return chosen
-
-
-@dataclass
-class _Placed:
-    start_ms: int
-    end_ms: int
-    confidence: float = 0.0
-    reason: str = ""
-    stretch: float = 1.0
-    words: tuple[tuple[int, int], ...] = ()  # (start, end) ms per word, through the warping path
 
 
 def _mismatch(cost: float, irregular: float) -> float:
@@ -332,7 +247,7 @@ def align_transcript(
     timings["alignment"] = time.perf_counter() - clock
     del track
 
-    placed: dict[int, _Placed] = {}
+    placed: dict[int, Placed] = {}
     scales = _speaker_scale(placement, speakers)
     for k, index in enumerate(spoken):
         start_ms = int(real_features.time_ms(placement.starts[k]))
@@ -343,7 +258,7 @@ def align_transcript(
         words = tuple(
             (int(real_features.time_ms(a)), int(real_features.time_ms(b))) for a, b in placement.words[k]
         ) if k < len(placement.words) else ()
-        placed[index] = _Placed(
+        placed[index] = Placed(
             min(start_ms, recording.duration_ms),
             min(end_ms, recording.duration_ms),
             confidence,

@@ -12,13 +12,11 @@ speech-rate model gave it), then each start is put on the nearest speech onset.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from ..model import Segment
 from .snap import SpeechMap, keep_gaps, snap_end, snap_start
-
-if TYPE_CHECKING:
-    from . import AlignOptions, SpanNote, _Placed
+from .types import AlignOptions, Placed, SpanNote
 
 
 EDGE_MARGIN_MS = 100
@@ -26,11 +24,11 @@ EDGE_MARGIN_MS = 100
 
 def retime(
     segments: Sequence[Segment],
-    placed: "Mapping[int, _Placed]",
+    placed: Mapping[int, Placed],
     speech: SpeechMap,
     duration_ms: int,
-    options: "AlignOptions",
-) -> tuple[list[Segment], "list[SpanNote]", list[str]]:
+    options: AlignOptions,
+) -> tuple[list[Segment], list[SpanNote], list[str]]:
 
     n = len(segments)
     kind: list[str] = []
@@ -197,8 +195,7 @@ def _repair_unaligned_positions(spans, kind) -> None:
             last = end
 
 
-def _notes(out: list[Segment], kind, reasons, placed, options) -> list["SpanNote"]:
-    from . import SpanNote
+def _notes(out: list[Segment], kind, reasons, placed, options) -> list[SpanNote]:
 
     notes: list[SpanNote] = []
     i = 0

@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
             None, "--formats", "-f", help="Re-export these formats right away, e.g. srt,vtt,pdf,html."
         ),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder for --formats."),
+        config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml with defaults."),
     ) -> None:
         """Store post-edited sentences as human translations and update the project.
 
@@ -35,23 +36,19 @@ def register(app: typer.Typer) -> None:
           transkit import-edits translations/pt/interview.en-pt.xlf --project translations/interview.project.json --formats srt,pdf,html
         """
         from ..config import load_config
-        from ..pipeline import export_project, source_stem
-        from ..postedit import apply_post_edits
-        from .options import existing_file, parse_formats, profile_chooser
+        from ..pipeline import import_edits
+        from ..runs import RunSettings
+        from .options import existing_file, parse_formats, profile_choices
+        from .summary import print_export_result
 
         existing_file(xliff, "XLIFF file")
-        updated, changed = apply_post_edits(xliff, project, to)
-        typer.echo(f"{changed} post-edited sentences stored as human translations; updated {project}")
-        if formats and changed:
-            cfg = load_config(None)
-            language = to or updated.languages[0].language
-            result = export_project(
-                updated,
-                source_stem(project),
-                out,
-                [language],
-                parse_formats(formats, cfg, ()),
-                profile_for=profile_chooser(None, cfg),
-            )
-            for path in result.files_written:
-                typer.echo(f"wrote {path}")
+        cfg = load_config(config)
+        settings = RunSettings(
+            out_dir=out,
+            formats=parse_formats(formats, cfg, ()) if formats else (),
+            profiles=profile_choices(cfg),
+        )
+        result = import_edits(xliff, project, to, settings)
+        typer.echo(f"{result.changed} post-edited sentences stored as human translations; updated {project}")
+        if result.export is not None:
+            print_export_result(result.export)

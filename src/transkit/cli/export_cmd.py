@@ -43,29 +43,21 @@ def register(app: typer.Typer) -> None:
           transkit export translations/en/interview.project.json --to en --formats vtt,ass --word-times
         """
         from ..config import load_config
-        from ..pipeline import export_project, source_stem
-        from ..projectfile import load_project
-        from .options import parse_formats, parse_languages, profile_chooser
+        from ..pipeline import export_saved
+        from ..runs import RunSettings
+        from .options import parse_formats, parse_languages, profile_choices
         from .options import relayout as relayout_option
+        from .summary import print_export_result
 
         cfg = load_config(config)
-        data = load_project(project)
-        languages = parse_languages(to, cfg) if to else tuple(
-            [data.transcript.meta.language, *(lang.language for lang in data.languages)]
-        )
-        result = export_project(
-            data,
-            source_stem(project),
-            out,
-            languages,
-            parse_formats(formats, cfg, ("srt", "vtt")),
-            profile_for=profile_chooser(None, cfg),
+        settings = RunSettings(
+            languages=parse_languages(to, cfg) if to else (),
+            out_dir=out,
+            formats=parse_formats(formats, cfg, ("srt", "vtt")),
+            profiles=profile_choices(cfg),
             audio=audio,
             review=review,
             relayout=relayout_option(relayout, cfg),
             word_times=word_times,
         )
-        for lang in result.languages:
-            for path in lang.written:
-                typer.echo(f"wrote {path}")
-            typer.echo(f"{lang.language}: {lang.cues} cues, {len(lang.unchanged)} files unchanged, check errors: {lang.check_errors}")
+        print_export_result(export_saved(project, settings))

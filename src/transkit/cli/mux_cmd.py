@@ -43,9 +43,10 @@ def register(app: typer.Typer) -> None:
           transkit mux interview.mp4 translations/interview.project.json --to ru,pt --burn ru
         """
         from ..config import load_config
-        from ..pipeline import ProgressEvent, mux_video
+        from ..pipeline import mux_video
         from ..projectfile import load_project
-        from .options import parse_languages, profile_chooser
+        from ..runs import ProgressEvent, RunSettings
+        from .options import parse_languages, profile_choices
         from .progress import progress_view
 
         cfg = load_config(config)
@@ -54,7 +55,7 @@ def register(app: typer.Typer) -> None:
         if to:
             languages = parse_languages(to, cfg)
         else:
-            languages = (data.transcript.meta.language, *(lang.language for lang in data.languages))
+            languages = data.language_codes
         burn_language = parse_languages(burn, cfg)[0] if burn else None
         with progress_view() as view:
 
@@ -66,7 +67,7 @@ def register(app: typer.Typer) -> None:
                 video,
                 out or project_path.parent,
                 languages,
-                profile_for=profile_chooser(None, cfg),
+                profile_for=RunSettings(profiles=profile_choices(cfg)).profile_for,
                 mkv_subtitles=mkv_subs.lower(),
                 burn=burn_language,
                 progress=on_progress,

@@ -8,12 +8,15 @@ formats, profiles and the files options name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import RANGES, Config, out_of_range
 from ..errors import UsageError
-from ..profiles import StyleProfile, default_profile_for, get_profile
+from ..profiles import get_profile
 from .common import split_list
+
+if TYPE_CHECKING:
+    from ..segment import SpeechRate
 
 
 def parse_languages(value: str | None, config: Config) -> tuple[str, ...]:
@@ -120,7 +123,7 @@ def relayout(value: bool | None, config: Config) -> bool | None:
     return value if value is not None else config.get("relayout")
 
 
-def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
+def speech_rate(wpm: int | None, rates: str | None, config: Config) -> "SpeechRate":
     """Build ``segment.SpeechRate`` from --wpm / --rate and the [speech_rate] config table."""
     from ..segment import SpeechRate, parse_rate_overrides
 
@@ -145,19 +148,17 @@ def speech_rate(wpm: int | None, rates: str | None, config: Config) -> Any:
         raise UsageError(f"bad speech rate: {exc}") from exc
 
 
-def profile_chooser(profile: str | None, config: Config):
-    """A function language -> StyleProfile honouring --profile (source language) and [profiles]."""
-    named = {lang: get_profile(name) for lang, name in config.profiles.items()}
-    forced = get_profile(profile) if profile else None
+def profile_name(value: str | None) -> str | None:
+    """A checked --profile (None: the default of each language)."""
+    return get_profile(value).name if value else None
 
-    def choose(language: str) -> StyleProfile:
-        if language in named:
-            return named[language]
-        if forced is not None and language == "en":
-            return forced
-        return default_profile_for(language)
 
-    return choose
+def profile_choices(config: Config) -> tuple[tuple[str, str], ...]:
+    """The [profiles] table as (language, profile) pairs, each name checked.
+
+    The --profile of a command is the source language's profile and goes into
+    ``RunSettings.profile``; the pipeline applies it once the source's language is known."""
+    return tuple((lang, get_profile(name).name) for lang, name in config.profiles.items())
 
 
 def existing_audio(path: Path | None) -> Path | None:

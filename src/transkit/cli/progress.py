@@ -1,4 +1,4 @@
-"""Turn pipeline ``ProgressEvent``s into rich progress bars (one per file and stage).
+"""Turn a run's ``ProgressEvent``s into rich progress bars (one per file and stage).
 
 On a terminal the bars redraw in place; without one (CI, pipes) a short line per
 finished stage goes to stderr instead, so logs stay readable.
@@ -13,7 +13,7 @@ from typing import Iterator
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ..pipeline import ProgressEvent
+from ..runs import ProgressEvent
 from .common import is_interactive
 
 

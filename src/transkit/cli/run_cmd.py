@@ -66,17 +66,18 @@ def register(app: typer.Typer) -> None:
 
           transkit run source/interview.md --to ru --audio interview.mp4 --formats srt,vtt,pdf
         """
+        from ..batch import run_batch
         from ..config import load_config
         from ..errors import QualityError
-        from ..pipeline import DEFAULT_FORMATS, RunSettings, expand_sources, run_batch
+        from ..runs import DEFAULT_FORMATS, RunSettings
         from . import options as opt
         from .progress import progress_view
+        from .sources import expand_sources
         from .summary import print_run_summary
 
         # every option is checked before any work
         cfg = load_config(config)
         languages = opt.require_languages(opt.parse_languages(to, cfg), "run")
-        chooser = opt.profile_chooser(profile or cfg.get("profile"), cfg)
         workers = opt.number(jobs, "--jobs", "jobs") or int(cfg.get("jobs", 1))
         settings = RunSettings(
             languages=languages,
@@ -84,6 +85,8 @@ def register(app: typer.Typer) -> None:
             formats=opt.parse_formats(formats, cfg, DEFAULT_FORMATS),
             engine=opt.engine_name(engine, cfg),
             translate_options=opt.translate_options(beam, cfg),
+            profile=opt.profile_name(profile or cfg.get("profile")),
+            profiles=opt.profile_choices(cfg),
             speech_rate=opt.speech_rate(wpm, None, cfg),
             audio=opt.existing_audio(audio),
             glossary=opt.glossary_path(glossary, cfg),
@@ -94,7 +97,6 @@ def register(app: typer.Typer) -> None:
             encoding=opt.text_encoding(encoding),
             relayout=opt.relayout(relayout, cfg),
         )
-        settings = _with_profiles(settings, chooser, languages)
         files = expand_sources(sources)
         with progress_view() as view:
             results = run_batch(files, settings, jobs=workers, progress=view)
@@ -129,9 +131,3 @@ def _write_qa_report(path: Path, results) -> None:
     data = {Path(r.source).name: json.loads(report) for r, report in zip(results, reports)}
     atomic_write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
 
-
-def _with_profiles(settings, chooser, languages):
-    from dataclasses import replace
-
-    pairs = tuple((lang, chooser(lang).name) for lang in ("en", *languages))
-    return replace(settings, profiles=pairs)

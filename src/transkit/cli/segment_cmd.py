@@ -1,4 +1,4 @@
-"""``transkit segment``: a source transcript -> timed English subtitles + project JSON."""
+"""``transkit segment``: a source transcript -> timed source-language subtitles + project JSON."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
     def segment(
         source: Path = typer.Argument(..., help="Source transcript (source format .md, see docs/source-format.md)."),
         out: Path = typer.Option(Path("translations/en"), "-o", "--out", help="Output folder."),
-        profile: str = typer.Option("netflix-en", "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc."),
+        profile: Optional[str] = typer.Option(
+            None, "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc (default: the language's)."
+        ),
         wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate for every speaker, 40 to 400 words per minute."),
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
@@ -38,28 +40,22 @@ def register(app: typer.Typer) -> None:
         """
         from ..config import load_config
         from ..pipeline import segment_source
-        from ..profiles import get_profile
-        from .options import existing_audio, existing_file, parse_formats, speech_rate, text_encoding
+        from ..runs import SEGMENT_FORMATS, RunSettings
+        from .options import existing_audio, existing_file, parse_formats, profile_name, speech_rate, text_encoding
         from .progress import progress_view
+        from .summary import print_segment_result
 
         cfg = load_config(config)
-        chosen = get_profile(profile)
+        settings = RunSettings(
+            out_dir=out,
+            formats=parse_formats(formats, cfg, SEGMENT_FORMATS),
+            profile=profile_name(profile),
+            speech_rate=speech_rate(wpm, rate, cfg),
+            audio=audio,
+            encoding=text_encoding(encoding),
+        )
         existing_file(source, "source transcript")
-        rate_model = speech_rate(wpm, rate, cfg)
-        chosen_formats = parse_formats(formats, cfg, ("srt", "vtt"))
         existing_audio(audio)
         with progress_view() as view:
-            result = segment_source(
-                source,
-                out,
-                profile=chosen,
-                speech_rate=rate_model,
-                formats=chosen_formats,
-                audio=audio,
-                encoding=text_encoding(encoding),
-                progress=view,
-            )
-        for lang in result.languages:
-            typer.echo(f"{lang.language}: {lang.cues} cues, check: {lang.check_errors} errors, {lang.check_warnings} warnings")
-        for path in (result.project_path, *result.files_written):
-            typer.echo(f"wrote {path}")
+            result = segment_source(source, settings, view)
+        print_segment_result(result)

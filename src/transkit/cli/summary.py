@@ -1,14 +1,16 @@
-"""Summary tables printed at the end of a run."""
+"""What commands print at the end: the run summary table, the export and segment reports."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Sequence
 
+import typer
+
 from rich.console import Console
 from rich.table import Table
 
-from ..pipeline import RunResult
+from ..runs import ExportResult, RunResult, SegmentResult
 
 SHOWN_FLAGS = 8  # flagged texts listed after the table; the QA report has them all
 
@@ -17,6 +19,9 @@ def print_run_summary(
     results: Sequence[RunResult], qa_report: Path | None = None, title: str = "transkit run"
 ) -> None:
     console = Console(width=120)
+    for result in results:
+        for line in result.alignment:
+            typer.echo(f"{result.source.rsplit('/', 1)[-1]}: {line}")
     table = Table(title=title, show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
@@ -55,24 +60,17 @@ def print_run_summary(
 
 def print_flagged(console: Console, results: Sequence[RunResult], qa_report: Path | None) -> None:
     """The first flagged translations (language, id, kind, source, translation) and where the rest are."""
-    from ..projectfile import load_project
-    from ..reports import flagged_texts
-
     flagged = []
     for result in results:
-        if result.project_path and any(lang.qa_flags for lang in result.languages):
-            name = result.source.rsplit("/", 1)[-1]
-            flagged += [(name, item) for item in flagged_texts(load_project(Path(result.project_path)))]
+        name = result.source.rsplit("/", 1)[-1]
+        flagged += [(name, item) for item in result.flagged]
     if not flagged:
         return
     table = Table(title=f"QA flags: {len(flagged)} translations to look at", show_lines=True)
     for column in ("file", "lang", "id", "kind", "flags", "source", "translation"):
         table.add_column(column, overflow="fold")
-    for name, item in flagged[:SHOWN_FLAGS]:
-        where = item.id if not item.line else f"{item.id} (line {item.line})"
-        table.add_row(
-            name, item.language, where, item.kind, ", ".join(item.codes), _short(item.source), _short(item.target)
-        )
+    for name, (language, where, kind, codes, source, target) in flagged[:SHOWN_FLAGS]:
+        table.add_row(name, language, where, kind, codes, _short(source), _short(target))
     console.print(table, markup=False)
     rest = len(flagged) - min(len(flagged), SHOWN_FLAGS)
     more = f"{rest} more; " if rest else ""
@@ -85,6 +83,27 @@ def print_flagged(console: Console, results: Sequence[RunResult], qa_report: Pat
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def print_segment_result(result: SegmentResult) -> None:
+    """``segment``/``align``: what the aligner found, the check, what was written."""
+    if result.alignment is not None:
+        for line in result.alignment.lines():
+            typer.echo(line)
+    for lang in result.export.languages:
+        typer.echo(f"{lang.language}: {lang.cues} cues, check: {lang.check_errors} errors, {lang.check_warnings} warnings")
+    for path in (result.export.project_path, *result.export.files_written):
+        typer.echo(f"wrote {path}")
+
+
+def print_export_result(result: ExportResult) -> None:
+    """``export``/``import-edits``: per language what was written and what the check found."""
+    for lang in result.languages:
+        for path in lang.written:
+            typer.echo(f"wrote {path}")
+        typer.echo(
+            f"{lang.language}: {lang.cues} cues, {len(lang.unchanged)} files unchanged, check errors: {lang.check_errors}"
+        )
 
 
 def _checked(checks: Sequence[tuple[str, int, int]], fmt: str) -> str:

@@ -47,8 +47,8 @@ def register(app: typer.Typer) -> None:
           transkit translate translations/interview.project.json --to ru --engine argos --qa-report qa.json
         """
         from ..config import load_config
-        from ..pipeline import RunSettings, run_source
-        from ..reports import qa_report_bytes
+        from ..pipeline import run_source
+        from ..runs import RunSettings
         from . import options as opt
         from .progress import progress_view
         from .summary import print_run_summary
@@ -71,13 +71,9 @@ def register(app: typer.Typer) -> None:
             relayout=opt.relayout(relayout, cfg),
         )
         with progress_view() as view:
-            result = run_source(source, settings, view)
+            result = run_source(source, settings, view, qa_report=qa_report)
         for warning in result.warnings:
             typer.echo(f"transkit: warning: {warning}", err=True)
         print_run_summary([result], qa_report, title="transkit translate")
         if qa_report is not None:
-            from ..fsio import atomic_write_bytes
-            from ..projectfile import load_project
-
-            atomic_write_bytes(qa_report, qa_report_bytes(load_project(result.project_path)))
             typer.echo(f"wrote {qa_report}")

@@ -2,8 +2,8 @@
 
 An exporter turns an ``ExportJob`` (the project, one target language, that
 language's cue track and, for bilingual formats, the source-language track) into
-the bytes of one file. ``write_exports`` renders the requested formats and writes
-them atomically. Format modules are imported only when their format is used, so
+the bytes of one file; the pipeline names the file (``output_name``) and writes
+it (``fsio.write_if_changed``). Format modules are imported only when their format is used, so
 the PDF or DOCX libraries never load for a subtitle-only run.
 
 File names (``stem`` "interview", source language "en", target "pt"):
@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import ClassVar, Iterable
 
 from ..errors import InputError, UsageError
-from ..fsio import atomic_write_bytes
 from ..model import Cue, Project, Track
 
 
@@ -241,41 +240,6 @@ def output_name(stem: str, language: str, source_language: str, fmt: str) -> str
             )
         return f"{stem}.{source_language}-{language}{entry.extension}"
     return f"{stem}.{language}{entry.extension}"
-
-
-def write_exports(
-    job: ExportJob,
-    formats: Iterable[str],
-    out_dir: str | os.PathLike[str],
-    stem: str,
-) -> list[Path]:
-    """Render ``formats`` for ``job`` and write them into ``out_dir``.
-
-    Everything is rendered before anything is written, so a format that fails
-    leaves no partial set behind. A file whose bytes are already on disk is not
-    rewritten (its modification time stays, so re-runs touch only what changed).
-    Returns the paths in the order of ``formats`` (duplicates removed).
-    """
-    keys: list[str] = []
-    for fmt in formats:
-        key = format_name(fmt)
-        if key not in keys:
-            keys.append(key)
-    names = {key: output_name(stem, job.language, job.source_language, key) for key in keys}
-    rendered = [(Path(out_dir) / names[key], get_exporter(key).render(job)) for key in keys]
-    written: list[Path] = []
-    for path, data in rendered:
-        if not _same_bytes(path, data):
-            atomic_write_bytes(path, data)
-        written.append(path)
-    return written
-
-
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 # Helpers shared by the subtitle exporters.

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..model import Track
 from . import ExportJob, Exporter, display_lines, line_speakers, shown_cues
+from .escape import escape_text
 
 if TYPE_CHECKING:
     import pysubs2
@@ -59,11 +60,6 @@ class StyleSet:
 
     def of(self, speaker: str) -> str:
         return self.by_speaker.get(speaker, self.default)
-
-
-def escape_text(text: str) -> str:
-    text = text.replace("\\", "\\\u2060")
-    return text.replace("{", "\\{").replace("}", "\\}")
 
 
 def _field(text: str) -> str:

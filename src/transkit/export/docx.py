@@ -19,7 +19,7 @@ import zipfile
 from datetime import datetime
 from typing import Any
 
-from . import Exporter
+from . import ExportJob, Exporter
 from .parallel import ParallelText, Row, clean, option, parallel_text
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -32,7 +32,7 @@ class DocxExporter(Exporter):
     extension = ".docx"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         text = parallel_text(job)
         source_first = option(job, "columns", "source-first", ("source-first", "target-first")) == "source-first"
         paper = option(job, "paper", "A4", ("A4", "letter"))

@@ -20,10 +20,9 @@ Options: ``columns`` source-first|target-first, ``audio``.
 from __future__ import annotations
 
 import html
-from typing import Any
 from urllib.parse import quote, urlsplit
 
-from . import Exporter
+from . import ExportJob, Exporter
 from .parallel import ParallelText, Row, clean, option, parallel_text
 
 STYLE = """
@@ -139,7 +138,7 @@ class HtmlExporter(Exporter):
     extension = ".html"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         text = parallel_text(job)
         source_first = option(job, "columns", "source-first", ("source-first", "target-first")) == "source-first"
         audio = option(job, "audio", "")

@@ -177,7 +177,7 @@ def _payload(cue: SourceCue, out: CueOut, fmt: str, target: str) -> str:
 
 
 def _srt_text(text: str) -> str:
-    from .srt import defuse_markup
+    from .escape import defuse_markup
 
     return defuse_markup(text)
 
@@ -187,7 +187,7 @@ def _vtt_text(text: str) -> str:
 
 
 def _ass_text(text: str) -> str:
-    from .ass import escape_text
+    from .escape import escape_text
 
     return escape_text(text).replace("\n", "\\N")
 

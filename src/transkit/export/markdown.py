@@ -19,9 +19,8 @@ Option: ``columns`` source-first|target-first (which language comes first).
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from . import Exporter
+from . import ExportJob, Exporter
 from .parallel import ParallelText, clean, option, parallel_text
 
 # Characters that could start markup anywhere in a line (CommonMark backslash escapes).
@@ -46,7 +45,7 @@ class MarkdownExporter(Exporter):
     extension = ".md"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         text = parallel_text(job)
         source_first = option(job, "columns", "source-first", ("source-first", "target-first")) == "source-first"
         return render_markdown(text, source_first=source_first).encode("utf-8")

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ..doctexts import note_sentences, role_label, texts_by_key
 from ..errors import UsageError
 from ..model import Project, Speaker, TextTranslation
+from . import ExportJob
 
 UNCERTAIN_MARK = " (?)"
 
@@ -157,7 +158,7 @@ class ParallelText:
         return language_name(self.target_language)
 
 
-def parallel_text(job: Any) -> ParallelText:
+def parallel_text(job: ExportJob) -> ParallelText:
     """Rows of the bilingual document for ``job.project`` into ``job.language``."""
     project: Project = job.project
     source_language = project.transcript.meta.language or "en"
@@ -303,7 +304,7 @@ def _split_roles(speakers: tuple[Speaker, ...], paragraphs) -> tuple[tuple[str, 
     return tuple(label(s) for s in asking), tuple(label(s) for s in others)
 
 
-def option(job: Any, key: str, default: str, choices: tuple[str, ...] | None = None) -> str:
+def option(job: ExportJob, key: str, default: str, choices: tuple[str, ...] | None = None) -> str:
     """The value of one export option (``job.options`` pairs; ``-`` and ``_`` alike)."""
     wanted = key.replace("-", "_").lower()
     value = default
@@ -321,7 +322,7 @@ def option(job: Any, key: str, default: str, choices: tuple[str, ...] | None = N
     return value
 
 
-def float_option(job: Any, key: str, default: float, low: float, high: float) -> float:
+def float_option(job: ExportJob, key: str, default: float, low: float, high: float) -> float:
     raw = option(job, key, str(default))
     try:
         value = float(raw)

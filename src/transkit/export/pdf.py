@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
-from . import Exporter, pdf_fonts
+from . import ExportJob, Exporter, pdf_fonts
 from .parallel import ParallelText, Row, SentencePair, clean, float_option, option, parallel_text
 from ..errors import UsageError
 
@@ -50,7 +50,7 @@ class PdfSettings:
     review: bool = False
 
     @classmethod
-    def from_job(cls, job: Any) -> "PdfSettings":
+    def from_job(cls, job: ExportJob) -> "PdfSettings":
         return cls(
             paper=option(job, "paper", "A4", ("A4", "letter")),
             font_size=float_option(job, "font_size", 10.0, 7.0, 16.0),
@@ -65,7 +65,7 @@ class PdfExporter(Exporter):
     extension = ".pdf"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         return render_pdf(parallel_text(job), PdfSettings.from_job(job))
 
 

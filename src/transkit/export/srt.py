@@ -13,21 +13,14 @@ literal ``{...}`` in speech may be hidden by libass-based players.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from typing import Iterable
 
 import srt
 
 from . import ExportJob, Exporter, display_lines, shown_cues
+from .escape import WORD_JOINER, defuse_markup  # noqa: F401 - part of this module's interface
 
-WORD_JOINER = "\u2060"
-_TAG_START = re.compile(r"<(?=[A-Za-z/!])")
-
-
-def defuse_markup(text: str) -> str:
-    """Keep ``<word>`` in the text from being read as a tag by players."""
-    return _TAG_START.sub("<" + WORD_JOINER, text)
 
 
 def plain_block(lines: tuple[str, ...]) -> str:

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
 
 from .. import __version__
 from ..errors import UsageError
 from ..model import Project
-from . import Exporter
+from . import ExportJob, Exporter
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Characters XML 1.0 cannot carry, even escaped.
@@ -54,7 +53,7 @@ class TmxExporter(Exporter):
     extension = ".tmx"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         return render_tmx(job.project, job.language)
 
 

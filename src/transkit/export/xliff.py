@@ -25,14 +25,13 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .. import __version__
 from ..doctexts import document_texts
 from ..errors import InputError
 from ..fsio import read_input_bytes
 from ..model import Project
-from . import Exporter
+from . import ExportJob, Exporter
 from .tmx import XML_LANG, to_bytes, translation_pairs, xml_safe
 
 XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -49,7 +48,7 @@ class XliffExporter(Exporter):
     extension = ".xlf"
     bilingual = True
 
-    def render(self, job: Any) -> bytes:
+    def render(self, job: ExportJob) -> bytes:
         return render_xliff(job.project, job.language)
 
 
