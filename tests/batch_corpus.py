@@ -122,3 +122,15 @@ def corpus_sentences(paths: list[Path]) -> list[list[str]]:
     from transkit.pipeline import prepare_project
 
     return [[segment.text for segment in prepare_project(path).segments] for path in paths]
+
+
+def distinct_translated_texts(paths: list[Path]) -> set[str]:
+    """Every distinct text the engine translates: the sentences, and the title, roles
+    and note sentences that documents show translated too."""
+    from transkit.doctexts import document_texts
+    from transkit.ingest import load_transcript
+
+    texts = {text for copy in corpus_sentences(paths) for text in copy if text.strip()}
+    for path in paths:
+        texts |= {text for _key, text in document_texts(load_transcript(path))}
+    return texts

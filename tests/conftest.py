@@ -17,6 +17,13 @@ TEST_MODELS_DIR = Path(os.environ.get("TRANSKIT_TEST_MODELS", ROOT / ".cache" / 
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
+# Property tests never fail on time: no per-example deadline, no "too slow" health check
+# (a loaded machine makes any example slow). Tests that set their own settings keep them.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("transkit", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("transkit")
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -86,3 +93,63 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
         closed = sock.getsockname()[1]
     monkeypatch.setenv("TRANSKIT_FIREFOX_REGISTRY_URL",
                        f"http://127.0.0.1:{closed}/v1/buckets/main/collections/translations-models-v2/records")
+
+
+# ------------------------------------------------------------------ --cpu-burn: the suite under load
+
+_BURNER = """
+import os, sys, time
+parent, end = int(sys.argv[1]), time.monotonic() + float(sys.argv[2])
+while os.getppid() == parent and time.monotonic() < end:  # stops with pytest, or at the time limit
+    for _ in range(200_000):
+        pass
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--cpu-burn",
+        action="store_true",
+        help="saturate the CPU for the whole session with busy processes (2 x cores unless "
+        "--cpu-burn-procs says), stopped at the end of the session and never outliving it (README, Development)",
+    )
+    parser.addoption("--cpu-burn-procs", action="store", type=int, default=0, metavar="N",
+                     help="how many busy processes --cpu-burn starts (default 2 x cores)")
+    parser.addoption(
+        "--cpu-burn-limit",
+        action="store",
+        type=float,
+        default=3600.0,
+        metavar="SECONDS",
+        help="the busy processes stop by themselves after this long (default 3600)",
+    )
+
+
+_burners: list = []
+
+
+def pytest_configure(config):
+    if not config.getoption("--cpu-burn", default=False):
+        return
+    import subprocess
+    import sys
+
+    count = config.getoption("--cpu-burn-procs") or 2 * (os.cpu_count() or 1)
+    limit = config.getoption("--cpu-burn-limit")
+    for _ in range(count):
+        _burners.append(
+            subprocess.Popen([sys.executable, "-c", _BURNER, str(os.getpid()), str(limit)], stdin=subprocess.DEVNULL)
+        )
+
+
+def pytest_report_header(config):
+    if _burners:
+        return f"cpu-burn: {len(_burners)} busy processes for the session (pids {', '.join(str(p.pid) for p in _burners)})"
+    return None
+
+
+def pytest_unconfigure(config):
+    while _burners:
+        proc = _burners.pop()
+        proc.kill()
+        proc.wait()

@@ -688,3 +688,253 @@ def test_subprocess_debug_shows_the_traceback(tmp_path):
     done = _transkit("--debug", "segment", "empty.md", cwd=tmp_path)
     assert done.returncode != 0
     assert "Traceback" in done.stderr and "InputError" in done.stderr
+
+
+# --------------------------------------------------------------------------- options out of range, checked before work
+
+OUT_OF_RANGE = [
+    (("run", "--to", "pt", "--beam", "0"), "--beam", "1 to 16"),
+    (("run", "--to", "pt", "--beam", "-3"), "--beam", "1 to 16"),
+    (("run", "--to", "pt", "--beam", "1000"), "--beam", "1 to 16"),
+    (("run", "--to", "pt", "--jobs", "0"), "--jobs", "1 to 64"),
+    (("run", "--to", "pt", "--wpm", "5"), "--wpm", "40 to 400"),
+    (("translate", "--to", "pt", "--beam", "17"), "--beam", "1 to 16"),
+    (("segment", "--wpm", "1000"), "--wpm", "40 to 400"),
+]
+
+
+@pytest.mark.parametrize("args, option, allowed", OUT_OF_RANGE, ids=[" ".join(a[0:1] + a[-2:]) for a, _, _ in OUT_OF_RANGE])
+def test_numeric_option_out_of_range(args, option, allowed):
+    command, *rest = args
+    line = error_line(cli(command, INTERVIEW, *rest, "-o", "out"), EXIT["usage"], option, allowed)
+    assert rest[-1] in line
+    assert not Path("out").exists(), "nothing may be written before the options are checked"
+
+
+def test_numeric_options_of_other_commands_out_of_range():
+    line = error_line(cli("align", INTERVIEW, "talk.wav", "--min-confidence", "1.5"), EXIT["usage"], "--min-confidence")
+    assert "0 to 1" in line
+    for command in (("models", "available"), ("models", "install", "en", "pt")):
+        line = error_line(cli(*command, "--timeout", "0"), EXIT["usage"], "--timeout")
+        assert "0.1 to 3600" in line
+
+
+@pytest.mark.parametrize(
+    "toml, key",
+    [
+        ("[run]\nbeam_size = 1000\n", "beam_size"),
+        ("[run]\nbeam_size = -3\n", "beam_size"),
+        ("[run]\njobs = 0\n", "jobs"),
+        ("[speech_rate]\nwpm = 5\n", "wpm"),
+        ("[speech_rate]\nspeakers = { JS = 1000 }\n", "JS"),
+    ],
+)
+def test_numeric_setting_out_of_range_in_the_config(toml, key):
+    Path("transkit.toml").write_text(toml, encoding="utf-8")
+    line = error_line(cli("run", INTERVIEW, "--to", "pt", "-o", "out"), EXIT["usage"], "transkit.toml", key)
+    assert " to " in line, "the allowed range is named"
+    assert not Path("out").exists()
+
+
+@pytest.mark.parametrize(
+    "option",
+    [("--engine", "argoss"), ("--glossary", "no-such.csv"), ("--audio", "no-such.wav"), ("--formats", "odt"),
+     ("--profile", "nope"), ("--beam", "0"), ("--to", "p!")],
+    ids=lambda o: o[0],
+)
+def test_every_option_is_checked_before_the_source_is_read(option):
+    """An empty source fails when it is read (exit 3): a bad option must be reported first."""
+    Path("empty.md").write_bytes(b"")
+    args = ["run", "empty.md", "-o", "out", "--formats", "srt"]
+    if option[0] != "--to":
+        args += ["--to", "pt"]
+    result = cli(*args, *option)
+    code = {"--glossary": EXIT["input"], "--audio": EXIT["audio"]}.get(option[0], EXIT["usage"])
+    line = error_line(result, code, option[1])
+    assert "empty" not in line
+    assert not Path("out").exists()
+
+
+def test_engine_typo_in_translate_is_checked_before_work():
+    Path("empty.md").write_bytes(b"")
+    error_line(cli("translate", "empty.md", "--to", "pt", "--engine", "fierfox", "-o", "out"), EXIT["usage"], "fierfox")
+    assert not Path("out").exists()
+
+
+# --------------------------------------------------------------------------- language tags
+
+
+@pytest.mark.parametrize(
+    "given, tag, base",
+    [("PT", "pt", "pt"), ("pt_br", "pt-BR", "pt"), ("PT-br", "pt-BR", "pt"), ("zh-hant", "zh-Hant", "zh"),
+     ("ZH_HANT_TW", "zh-Hant-TW", "zh"), ("es-419", "es-419", "es"), (" de ", "de", "de")],
+)
+def test_language_tags_are_read_case_insensitively(given, tag, base):
+    from transkit import langtags
+
+    assert langtags.is_valid(given)
+    assert langtags.normalise(given) == tag and langtags.base(given) == base
+    assert langtags.is_regional(given) == (tag != base)
+
+
+@pytest.mark.parametrize("bad", ["p", "portuguese", "pt-", "pt-B", "pt-BRA1", "1pt", "pt-Latn-BR-x", "r!u", ""])
+def test_strings_that_are_not_language_tags(bad):
+    from transkit import langtags
+
+    assert not langtags.is_valid(bad)
+    with pytest.raises(ValueError):
+        langtags.normalise(bad)
+
+
+SHORT_SRT = (
+    "1\n00:00:01,000 --> 00:00:03,000\nThe alliance will meet in Brussels.\n\n"
+    "2\n00:00:03,500 --> 00:00:06,000\nWe discussed support for Ukraine.\n"
+)
+
+
+def test_upper_case_and_regional_tags_translate(test_models_dir, monkeypatch):
+    """--to PT is pt; --to pt-br has no model of its own and uses the pt model, says so, and
+    its files keep the tag asked for."""
+    monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(Path("memory.sqlite").resolve()))
+    Path("clip.srt").write_text(SHORT_SRT, encoding="utf-8")
+    result = cli("run", "clip.srt", "--to", "PT,pt-br", "-o", "out", "--formats", "srt", "--summary-json", "s.json")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*.srt")) == [
+        "en/clip.en.srt", "pt-BR/clip.pt-BR.srt", "pt/clip.pt.srt"]
+    assert Path("out/pt-BR/clip.pt-BR.srt").read_bytes() == Path("out/pt/clip.pt.srt").read_bytes()
+    assert "note: no en->pt-BR model installed: pt-BR is translated with the en->pt model" in result.stdout
+    (summary,) = json.loads(Path("s.json").read_text(encoding="utf-8"))
+    assert [lang["language"] for lang in summary["languages"]] == ["en", "pt", "pt-BR"]
+    assert len(summary["notices"]) == 1 and "pt-BR" in summary["notices"][0]
+    # a plain language has no notice
+    plain = cli("run", "clip.srt", "--to", "pt", "-o", "out", "--formats", "srt")
+    assert plain.exit_code == 0 and "note:" not in plain.stdout, plain.output
+
+
+def test_translate_summary_has_its_own_title(test_models_dir, monkeypatch):
+    monkeypatch.setenv("TRANSKIT_MODELS_DIR", str(test_models_dir / "installed"))
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(Path("memory.sqlite").resolve()))
+    Path("clip.srt").write_text(SHORT_SRT, encoding="utf-8")
+    result = cli("translate", "clip.srt", "--to", "pt", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert "transkit translate" in result.stdout and "transkit run" not in result.stdout
+
+
+# --------------------------------------------------------------------------- what a new user meets
+
+
+def test_run_without_a_target_language_is_refused():
+    """No --to and no `to` in transkit.toml: refused (exit 2) rather than silently writing English only."""
+    line = error_line(cli("run", INTERVIEW, "-o", "out"), EXIT["usage"], "--to", "transkit segment")
+    assert "no target language" in line
+    assert not Path("out").exists()
+    Path("transkit.toml").write_text("[run]\nformats = [\"srt\"]\n", encoding="utf-8")
+    error_line(cli("run", INTERVIEW, "-o", "out"), EXIT["usage"], "transkit.toml")
+
+
+def test_memory_clear_answered_no_deletes_nothing_and_exits_0(monkeypatch):
+    from transkit.translate.memory import MemoryKey, TranslationMemory
+
+    path = Path("memory.sqlite").resolve()
+    monkeypatch.setenv("TRANSKIT_MEMORY", str(path))
+    with TranslationMemory(path) as memory:
+        memory.store_many(MemoryKey("firefox", "m", "1", "beam=4", "en", "pt"), [("Hello.", "Olá.")])
+    result = runner.invoke(app, ["memory", "clear"], input="n\n")
+    assert result.exit_code == 0, result.output
+    assert "nothing deleted" in result.stdout
+    with TranslationMemory(path) as memory:
+        assert memory.stats().entries == 1
+    result = runner.invoke(app, ["memory", "clear"], input="y\n")
+    assert result.exit_code == 0 and "deleted 1 entries" in result.stdout, result.output
+
+
+def _all_commands():
+    import click
+    import typer.main
+
+    root = typer.main.get_command(app)
+    found = [()]
+    for name, command in root.commands.items():
+        if isinstance(command, click.Group):
+            found += [(name, sub) for sub in command.commands]
+        else:
+            found.append((name,))
+    return found
+
+
+@pytest.mark.parametrize("command", _all_commands(), ids=lambda c: " ".join(c) or "transkit")
+def test_help_shows_flags_as_flags(command):
+    result = cli(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "<bool>" not in result.stdout, result.stdout
+    help_line = next(line for line in result.stdout.splitlines() if "--help" in line)
+    assert help_line.split() == ["-h,", "--help", "Show", "this", "message", "and", "exit."], help_line
+
+
+def test_check_piped_into_head_stops_quietly(tmp_path):
+    """`transkit check FILE | head -3`: the reader goes away after three lines; transkit stops
+    without a word, exit 141 (what a shell reports for a tool stopped by SIGPIPE)."""
+
+    def stamp(ms: int) -> str:
+        return f"{ms // 3600000:02d}:{ms // 60000 % 60:02d}:{ms // 1000 % 60:02d},{ms % 1000:03d}"
+
+    cues = [f"{i + 1}\n{stamp(i * 3000)} --> {stamp(i * 3000 + 2000)}\n{'This line is far too long for a subtitle. ' * 2}\n"
+            for i in range(3000)]  # some 400 kB of report: more than a pipe holds
+    (tmp_path / "long.srt").write_text("\n".join(cues), encoding="utf-8")
+    exe = Path(sys.executable).parent / "transkit"
+    env = {k: v for k, v in os.environ.items() if k != "TRANSKIT_DEBUG"}
+    proc = subprocess.Popen([str(exe), "check", "long.srt"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = [proc.stdout.readline() for _ in range(3)]
+    proc.stdout.close()  # what head does after its three lines
+    stderr = proc.stderr.read().decode()
+    code = proc.wait(timeout=300)
+    assert first[0].startswith(b"long.srt: 3000 cues") and all(first), first
+    assert code == 141, stderr
+    assert stderr == "", stderr
+
+
+def test_ctrl_c_during_a_run_stops_with_one_line_and_exit_130(tmp_path, test_models_dir):
+    """Ctrl-C (SIGINT to the process group, as a terminal sends it) while a one-process run is
+    translating: one line saying it stops, no traceback, exit 130. The parallel case, with
+    resuming, is tests/test_interrupt.py."""
+    import signal
+    import sqlite3
+    import threading
+    import time
+
+    from batch_corpus import write_varied_copies
+
+    write_varied_copies(tmp_path / "src", 2, pairs_per_copy=4)
+    memory = tmp_path / "memory.sqlite"
+    env = {k: v for k, v in os.environ.items() if k != "TRANSKIT_DEBUG"}
+    env.update(TRANSKIT_MODELS_DIR=str(test_models_dir / "installed"), TRANSKIT_MEMORY=str(memory))
+    exe = Path(sys.executable).parent / "transkit"
+    proc = subprocess.Popen([str(exe), "run", "src", "--to", "pt", "-o", "out", "--formats", "srt", "--no-cache"],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True,
+                            # Ctrl-C not ignored, even when this runner is a script's background job
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 600  # a safety net against a hang
+        while not any(" translate [pt]" in line or " segment" in line for line in list(lines)):
+            assert proc.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=600)
+        reader.join(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stderr = "".join(lines)
+    assert code == 130, stderr
+    assert "Traceback" not in stderr, stderr
+    assert lines[-1] == "transkit: stopping (Ctrl-C); finished work is kept, re-run to resume\n", stderr
+    assert sum("stopping" in line for line in lines) == 1, stderr
+    assert not memory.exists() or sqlite3.connect(memory).execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_corpus import corpus_sentences, write_varied_copies
+from batch_corpus import corpus_sentences, distinct_translated_texts, write_varied_copies
 
 CLI = "import sys; from transkit.cli.app import main; sys.argv[0] = 'transkit'; main()"
 RUN_TIMEOUT_S = 240
@@ -80,18 +80,6 @@ def _engine_sentences(summary: list[dict]) -> int:
     return sum(lang["translated"] for result in summary for lang in result["languages"])
 
 
-def _distinct_sentences(paths: list[Path]) -> set[str]:
-    """Every distinct text the engine translates: the sentences, and the title, roles
-    and note sentences that documents show translated too."""
-    from transkit.doctexts import document_texts
-    from transkit.ingest import load_transcript
-
-    texts = {text for copy in corpus_sentences(paths) for text in copy if text.strip()}
-    for path in paths:
-        texts |= {text for _key, text in document_texts(load_transcript(path))}
-    return texts
-
-
 def test_corpus_copies_differ_but_share_sentences(tmp_path):
     paths = write_varied_copies(tmp_path / "src", 8, pairs_per_copy=3)
     again = write_varied_copies(tmp_path / "again", 8, pairs_per_copy=3)
@@ -128,7 +116,7 @@ def test_parallel_batch_matches_serial_and_rerun_rewrites_nothing(tmp_path, env)
     for summary_file in ("serial.json", "parallel.json"):
         summary = _summary(tmp_path / summary_file)
         assert [Path(result["source"]).name for result in summary] == names
-    assert _engine_sentences(_summary(tmp_path / "serial.json")) == len(_distinct_sentences(paths))
+    assert _engine_sentences(_summary(tmp_path / "serial.json")) == len(distinct_translated_texts(paths))
 
     # one progress line per finished file on stderr (no terminal: plain lines), workers' events included
     for done in (serial, parallel):
@@ -155,7 +143,7 @@ def test_killed_batch_resumes_without_translating_twice(tmp_path, env):
     # file after the first half has its translations committed, typically before its
     # subtitles are written.
     half = len(paths) // 2
-    first_half_sentences = len(_distinct_sentences(paths[:half]))
+    first_half_sentences = len(distinct_translated_texts(paths[:half]))
     with open(tmp_path / "killed.log", "wb") as log:
         job = subprocess.Popen(
             _run_args("out", "--jobs", "1", "--formats", "srt"),
@@ -185,7 +173,7 @@ def test_killed_batch_resumes_without_translating_twice(tmp_path, env):
     resume = _summary(tmp_path / "resume.json")
     resumed = _engine_sentences(resume)
 
-    distinct = len(_distinct_sentences(paths))
+    distinct = len(distinct_translated_texts(paths))
     assert committed > 0 and resumed > 0, "the kill should have split the translation work"
     # every distinct sentence translated exactly once over both runs
     assert committed + resumed == _memory_rows(memory) == distinct

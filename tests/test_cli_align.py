@@ -131,7 +131,7 @@ def test_run_with_audio_is_the_same_chain(interview, tmp_path):
     aligned = runner.invoke(app, ["align", source, audio, "-o", str(tmp_path / "aligned")])
     assert aligned.exit_code == 0, aligned.output
     ran = runner.invoke(
-        app, ["run", source, "--audio", audio, "--formats", "srt,vtt", "--no-cache", "-o", str(tmp_path / "run")]
+        app, ["run", source, "--to", "en", "--audio", audio, "--formats", "srt,vtt", "--no-cache", "-o", str(tmp_path / "run")]
     )
     assert ran.exit_code == 0, ran.output
     assert "talk.md: 3/3 segments aligned" in ran.output

@@ -115,14 +115,14 @@ def test_console_script_subprocess(raw_copy: Path, tmp_path: Path):
     exe = Path(sys.executable).parent / "transkit"
     out = tmp_path / "cli.md"
     done = subprocess.run(
-        [str(exe), "import", str(raw_copy), "-o", str(out)], capture_output=True, text=True, timeout=60
+        [str(exe), "import", str(raw_copy), "-o", str(out)], capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
     assert "attributions need review" in done.stdout
     assert load_transcript(out).spoken
 
     missing = subprocess.run(
-        [str(exe), "import", str(tmp_path / "nope.txt"), "-o", str(out)], capture_output=True, text=True, timeout=60
+        [str(exe), "import", str(tmp_path / "nope.txt"), "-o", str(out)], capture_output=True, text=True, timeout=300
     )
     assert missing.returncode == 3
     assert missing.stderr.strip().endswith("raw text file not found (check the path)")

@@ -38,7 +38,7 @@ def exported(tmp_path) -> dict[str, Path]:
     return dict(zip(GOLDEN_FORMATS, paths))
 
 
-def _run(args: list[str], cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{args[0]} failed:\n{result.stderr[-2000:]}"
     return result
@@ -187,7 +187,7 @@ def test_chromium_loads_the_vtt_as_a_track(chromium, exported, tmp_path):
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000", "--dump-dom", url,
             ],
-            capture_output=True, text=True, timeout=90,
+            capture_output=True, text=True, timeout=300,
         )
     finally:
         server.shutdown()

@@ -22,7 +22,7 @@ def render(project, **options) -> str:
     return get_exporter("html").render(export_job(project, options=options)).decode("utf-8")
 
 
-def chromium_run(chromium: str, tmp_path: Path, *args: str, timeout: int = 60) -> str:
+def chromium_run(chromium: str, tmp_path: Path, *args: str, timeout: int = 300) -> str:
     profile = tmp_path / "profile"
     cmd = [
         chromium,

@@ -110,9 +110,10 @@ def test_four_processes_share_one_memory_without_locks_or_lost_rows(tmp_path):
     processes = [context.Process(target=_writer, args=(path, w, batches, per_batch, queue)) for w in range(workers)]
     for process in processes:
         process.start()
+    # each worker reports when it is done (an event); the timeouts only guard against a hang
+    outcomes = dict(queue.get(timeout=600) for _ in processes)
     for process in processes:
         process.join(120)
-    outcomes = dict(queue.get(timeout=5) for _ in processes)
     assert outcomes == {w: "ok" for w in range(workers)}
     assert [p.exitcode for p in processes] == [0] * workers
     with TranslationMemory(path) as memory:

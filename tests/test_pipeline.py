@@ -170,7 +170,7 @@ def test_run_profile_applies_to_any_source_language(tmp_path, profile):
     source.write_text(CHINESE, encoding="utf-8")
     out = tmp_path / "out"
     extra = ["--profile", profile] if profile else []
-    result = _cli("run", str(source), "--from", "zh", *extra, "--formats", "srt", "--no-cache", "-o", str(out))
+    result = _cli("run", str(source), "--to", "zh", "--from", "zh", *extra, "--formats", "srt", "--no-cache", "-o", str(out))
     assert result.exit_code == 0, result.output
     expected = profile or "netflix"
     manifest = json.loads((out / "news.manifest.json").read_text(encoding="utf-8"))

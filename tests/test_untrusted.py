@@ -20,7 +20,6 @@ import html.parser
 import io
 import os
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -152,12 +151,11 @@ def test_download_checksum_and_timeout(tmp_path):
         models = tmp_path / "models"
         tampered = runner.invoke(app, ["models", "install", "en", "xx", "--index-url", url, "--models-dir", str(models)])
         assert tampered.exit_code == 4 and "checksum" in tampered.stderr, tampered.output
-        clock = time.monotonic()
         silent = runner.invoke(
             app, ["models", "install", "en", "yy", "--index-url", url, "--models-dir", str(models), "--timeout", "1"]
         )
-        assert silent.exit_code == 6 and "1 s" in silent.stderr, silent.output
-        assert time.monotonic() - clock < 20
+        # the server holds the request 30 s then drops it: "no answer within 1 s" means our timeout fired
+        assert silent.exit_code == 6 and "no answer within 1 s" in silent.stderr, silent.output
     installed = [p for p in models.rglob("*") if p.is_file()] if models.exists() else []
     assert installed == [], installed
 
@@ -334,10 +332,10 @@ def test_xml_bomb_in_xliff_is_refused(tmp_path, bomb):
 
     path = tmp_path / "edits.xlf"
     path.write_text(BOMBS[bomb], encoding="utf-8")
-    clock = time.monotonic()
     with pytest.raises(InputError) as caught:
         import_xliff(path)
-    assert time.monotonic() - clock < 5, "the bomb was expanded before it was refused"
+    # refused on seeing the declaration (the parser's EntitiesForbidden), so nothing was expanded
+    assert "entities" in str(caught.value) and "EntitiesForbidden" in str(caught.value)
     assert caught.value.path == str(path)
     assert "root:" not in str(caught.value)
 

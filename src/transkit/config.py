@@ -77,6 +77,25 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 
 _TEXT_KEYS = ("engine", "out", "glossary", "profile", "compute_type", "scheduler")
 _COUNT_KEYS = ("beam_size", "jobs")
+
+# The allowed range of every numeric setting, for command-line options and this file alike
+# (low, high, what the number is). Beam sizes past 16 cost time without better
+# translations on these models; speech rates outside 40-400 wpm are not speech.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "beam_size": (1, 16, "a beam size"),
+    "jobs": (1, 64, "a number of parallel jobs"),
+    "wpm": (40, 400, "words per minute"),
+    "min_confidence": (0.0, 1.0, "a confidence"),
+    "timeout": (0.1, 3600, "seconds"),
+}
+
+
+def out_of_range(key: str, value: Any) -> str | None:
+    """None when ``value`` is inside ``RANGES[key]``, else the sentence that says the allowed range."""
+    low, high, what = RANGES[key]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+        return None
+    return f"must be from {low:g} to {high:g} ({what}), not {value!r}"
 _SPEECH_RATE_KEYS = {"wpm", "speakers"}
 
 
@@ -118,9 +137,10 @@ def _validate(data: dict[str, Any], path: str) -> Config:
             raise UsageError(f"[run] {key} must be a string, not {run[key]!r}", path=path, hint=f'write {key} = "..."')
     for key in _COUNT_KEYS:
         value = run.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or out_of_range(key, value)):
+            low, high, _ = RANGES[key]
             raise UsageError(
-                f"[run] {key} must be a whole number of at least 1, not {value!r}", path=path, hint=f"write {key} = 2"
+                f"[run] {key} must be a whole number from {low} to {high}, not {value!r}", path=path, hint=f"write {key} = 2"
             )
     if "relayout" in run and not isinstance(run["relayout"], bool):
         raise UsageError(f"[run] relayout must be true or false, not {run['relayout']!r}", path=path, hint="write relayout = true")
@@ -133,15 +153,19 @@ def _validate(data: dict[str, Any], path: str) -> Config:
     unknown = set(speech_rate) - _SPEECH_RATE_KEYS
     if unknown:
         raise UsageError(f"unknown key {sorted(unknown)[0]!r} in [speech_rate]", path=path, hint="known keys: speakers, wpm")
-    if "wpm" in speech_rate and not _is_number(speech_rate["wpm"]):
+    if "wpm" in speech_rate and (not _is_number(speech_rate["wpm"]) or out_of_range("wpm", speech_rate["wpm"])):
         raise UsageError(
-            f"[speech_rate] wpm must be a positive number, not {speech_rate['wpm']!r}", path=path, hint="write wpm = 150"
+            f"[speech_rate] wpm {out_of_range('wpm', speech_rate['wpm'])}", path=path, hint="write wpm = 150"
         )
     speakers = speech_rate.get("speakers", {})
     if not isinstance(speakers, dict) or not all(_is_number(v) for v in speakers.values()):
         raise UsageError(
             "[speech_rate] speakers maps a speaker tag to words per minute", path=path, hint="write speakers = { JS = 150 }"
         )
+    for speaker, wpm in speakers.items():
+        if out_of_range("wpm", wpm):
+            raise UsageError(f"[speech_rate] rate of {speaker} {out_of_range('wpm', wpm)}", path=path,
+                             hint="write speakers = { JS = 150 }")
     return Config(path=path, run=run, profiles=profiles, speech_rate=speech_rate)
 
 

@@ -12,6 +12,9 @@ no traceback unless ``--debug``. Exit codes (documented in README.md):
     7  audio could not be read or aligned
     8  quality gate failed (``check --strict`` / ``run --strict``)
     9  a file crashed every cluster worker that ran it (``run --scheduler``)
+
+and, from the CLI itself (``cli.common``): 130 stopped by Ctrl-C, 141 stdout closed
+by its reader (``| head``).
 """
 
 from __future__ import annotations

@@ -7,6 +7,19 @@ SQLite database.
 
 Writes go to a temporary file in the target folder, are flushed and fsynced, then
 renamed over the target, so a crash never leaves a half-written file.
+
+The temporary file is named ``.NAME.tk-PID-RANDOM.part`` after the process that
+writes it. A process killed mid-write (SIGKILL, power loss) leaves that file
+behind; the first write (or ``write_if_changed``) of a process into a folder
+removes the files of that pattern whose writer is gone, so a killed run leaves
+no debris once the next run writes there. Files of any other name are never
+touched. ``removed_temp_files()`` counts what this process removed.
+
+Limits of "the writer is gone": the pid is checked on this machine, in this pid
+namespace. A pid reused by a newer process is recognised when that process
+started after the file was last written (Linux ``/proc``); elsewhere such a file
+is kept until the pid is free. Two machines writing into one shared folder are
+not supported (the memory and outputs have a single writer by design).
 """
 
 from __future__ import annotations
@@ -16,6 +29,7 @@ import errno
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -23,11 +37,112 @@ from typing import Iterator
 from .errors import InputError, OutputError, UsageError
 
 
+_TEMP_NAME = re.compile(r"^\..+\.tk-(?P<pid>[0-9]+)-[A-Za-z0-9_]+\.part$")
+_swept: set[str] = set()
+_swept_lock = threading.Lock()
+_removed = 0
+
+
+def temp_prefix(name: str) -> str:
+    """The start of the temporary name a write of ``name`` uses in this process."""
+    return f".{name}.tk-{os.getpid()}-"
+
+
+def removed_temp_files() -> int:
+    """How many temp files of killed writers this process has removed so far."""
+    return _removed
+
+
+def remove_stale_temp_files(folder: str | os.PathLike[str]) -> int:
+    """Remove ``folder``'s temp files (transkit's pattern only) whose writer is gone; returns the count."""
+    global _removed
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if not _writer_gone(int(match.group("pid")), entry.stat(follow_symlinks=False).st_mtime):
+                continue
+            os.unlink(entry.path)
+        except OSError:  # gone already (another process swept it) or not ours to remove
+            continue
+        removed += 1
+    with _swept_lock:
+        _removed += removed
+    return removed
+
+
+def _sweep_once(folder: Path) -> None:
+    key = os.path.abspath(folder)
+    with _swept_lock:
+        if key in _swept:
+            return
+        _swept.add(key)
+    remove_stale_temp_files(folder)
+
+
+def _writer_gone(pid: int, mtime: float) -> bool:
+    """True when no live process can still be writing a temp file last modified at ``mtime``."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # alive, another user's
+    except (OverflowError, ValueError):
+        return True  # not a pid at all
+    state = _proc_state(pid)
+    if state is None:
+        return False  # no /proc: alive as far as we can tell
+    status, started = state
+    if status in ("Z", "X"):
+        return True  # killed, not yet reaped
+    # the pid was reused: its process started after the file was last written
+    # (one second of margin for clock-tick rounding)
+    return started is not None and started > mtime + 1.0
+
+
+_boot_time: float | None = None
+
+
+def _proc_state(pid: int) -> tuple[str, float | None] | None:
+    """(state letter, start time as a Unix time) of a process from Linux ``/proc``, or None."""
+    global _boot_time
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            stat = handle.read().decode("ascii", "replace")
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2:].split()
+    if len(fields) < 20:
+        return None
+    try:
+        if _boot_time is None:
+            with open("/proc/stat", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"btime "):
+                        _boot_time = float(line.split()[1])
+                        break
+        ticks = os.sysconf("SC_CLK_TCK")
+        started = _boot_time + int(fields[19]) / ticks if _boot_time is not None else None
+    except (OSError, ValueError):
+        started = None
+    return fields[0], started
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        _sweep_once(target.parent)
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target.name), suffix=".part", dir=target.parent)
     except OSError as exc:
         raise OutputError(_why(exc), path=str(target.parent), hint="choose a writable output folder") from exc
     try:
@@ -57,6 +172,7 @@ def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
     watch the output folder see only what really changed.
     """
     target = Path(path)
+    _sweep_once(target.parent)  # also when nothing is rewritten: a re-run cleans up after a killed one
     try:
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             return False

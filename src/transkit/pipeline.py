@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from .errors import UsageError
-from .fsio import write_if_changed
+from .fsio import removed_temp_files, write_if_changed
 from .model import LanguageResult, Project, TextTranslation, Track, Translation
 from .profiles import StyleProfile, default_profile_for
 from .runs import (
@@ -501,6 +501,7 @@ class RenderedSource:
     stage_seconds: tuple[tuple[str, float], ...]
     alignment: tuple[str, ...] = ()  # with audio: the aligner's report, line by line
     warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
+    notices: tuple[str, ...] = ()  # e.g. a regional tag served by its language's model
 
     @property
     def files(self) -> tuple[tuple[str, bytes], ...]:
@@ -540,6 +541,7 @@ def render_source(
     seconds["prepare"] = time.perf_counter() - clock
     source_language = project.transcript.meta.language
     targets = [lang for lang in dict.fromkeys(settings.languages) if lang != source_language]
+    notices = regional_fallback_notices(source_language, targets, settings)
 
     clock = time.perf_counter()
     project, engine_counts = translate_project(
@@ -576,6 +578,7 @@ def render_source(
         stage_seconds=tuple(seconds.items()),
         alignment=tuple(prepared.alignment.lines()) if prepared.alignment else (),
         warnings=tuple(warnings),
+        notices=notices,
     )
 
 
@@ -584,6 +587,7 @@ def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None 
     from .reports import flagged_texts
 
     clock = time.perf_counter()
+    removed_before = removed_temp_files()
     written = write_rendered(done.files, out_dir)
     seconds = dict(done.stage_seconds)
     seconds["export+check"] = seconds.get("export+check", 0.0) + time.perf_counter() - clock
@@ -616,6 +620,8 @@ def write_source(done: RenderedSource, out_dir: Path, progress: Progress | None 
         stage_seconds=tuple(seconds.items()),
         alignment=done.alignment,
         warnings=done.warnings,
+        temp_files_removed=removed_temp_files() - removed_before,
+        notices=done.notices,
         flagged=tuple(
             (f.language, f.id if not f.line else f"{f.id} (line {f.line})", f.kind, ", ".join(f.codes), f.source, f.target)
             for f in flagged_texts(done.project)
@@ -715,6 +721,29 @@ def suggest_glossary(source: Path, language: str, settings: RunSettings, progres
     glossary = open_glossary(settings.glossary)
     skip = [t.source for t in glossary.for_language(language)] if glossary else []
     return draft_glossary(sources, outputs, language, skip)
+
+
+def regional_fallback_notices(source_language: str, targets: Sequence[str], settings: RunSettings) -> tuple[str, ...]:
+    """One line per regional target (pt-BR) that has no model of its own and is translated
+    with its language's model (pt); its files keep the tag asked for."""
+    from .langtags import is_regional
+
+    notes = []
+    for language in targets:
+        try:
+            if not is_regional(language):
+                continue
+        except ValueError:
+            continue
+        from .translate.engines import served_languages
+
+        _, served = served_languages(source_language, language, settings.engine, settings.models_dir)
+        if served != language.lower():
+            notes.append(
+                f"no {source_language}->{language} model installed: {language} is translated with the "
+                f"{source_language}->{served} model (files are named {language})"
+            )
+    return tuple(notes)
 
 
 # ---------------------------------------------------------------- subtitle tracks into the video

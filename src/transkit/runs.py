@@ -177,6 +177,8 @@ class RunResult:
     warnings: tuple[str, ...] = ()  # e.g. uncertain attributions, one line each
     # the flagged translations: (language, id or "id (line N)", kind, flags, source, target)
     flagged: tuple[tuple[str, str, str, str, str, str], ...] = ()
+    temp_files_removed: int = 0  # temp files of killed earlier runs removed from the output folders
+    notices: tuple[str, ...] = ()  # things the user should know, e.g. a regional tag served by its language's model
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
         speaker_voice: Optional[str] = typer.Option(
             None, "--speaker-voice", help="Voices per speaker, e.g. KM=en-us+f3,JS=en-gb (default: chosen by pitch)."
         ),
-        min_confidence: float = typer.Option(0.5, "--min-confidence", help="Below this a sentence is re-timed by the fallback."),
+        min_confidence: float = typer.Option(0.5, "--min-confidence", help="0 to 1: below this a sentence is re-timed by the fallback."),
         config: Optional[Path] = typer.Option(None, "--config", help="transkit.toml to read defaults from."),
     ) -> None:
         """Align the transcript to the recording and write timed English subtitles.
@@ -47,12 +47,11 @@ def register(app: typer.Typer) -> None:
         from ..errors import UsageError
         from ..pipeline import segment_source
         from ..runs import SEGMENT_FORMATS, RunSettings
-        from .options import existing_file, parse_formats, profile_name, speech_rate
+        from .options import existing_audio, existing_file, number, parse_formats, profile_name, speech_rate
         from .progress import progress_view
         from .summary import print_segment_result
 
-        if not 0.0 <= min_confidence <= 1.0:
-            raise UsageError("--min-confidence must be between 0 and 1")
+        number(min_confidence, "--min-confidence", "min_confidence")
         voices = []
         for item in split_list(speaker_voice):
             speaker, _, name = item.partition("=")
@@ -69,6 +68,7 @@ def register(app: typer.Typer) -> None:
             align=AlignOptions(voice=voice, voices=tuple(voices), min_confidence=min_confidence),
         )
         existing_file(source, "source transcript")
+        existing_audio(audio)
         with progress_view() as view:
             result = segment_source(source, settings, view)
         print_segment_result(result)

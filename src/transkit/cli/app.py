@@ -15,6 +15,7 @@ import typer
 from .. import __version__
 
 app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags without a "<bool>" type column (typer's rich help shows one)
     name="transkit",
     help="Offline translation of interview transcripts into timed subtitles and bilingual documents.",
     no_args_is_help=True,

@@ -45,7 +45,8 @@ def suggest(
     from ..config import load_config
     from ..errors import UsageError
     from ..fsio import atomic_write_bytes
-    from ..pipeline import RunSettings, source_stem, suggest_glossary
+    from ..pipeline import suggest_glossary
+    from ..runs import RunSettings, source_stem
     from . import options as opt
     from .progress import progress_view
 

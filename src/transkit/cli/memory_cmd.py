@@ -9,6 +9,7 @@ import typer
 from .common import report_errors
 
 memory_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags without a "<bool>" type column (typer's rich help shows one)
     help="Show or clear the translation memory (cached and human translations).\n\n"
     "Examples:\n\n  transkit memory stats\n\n  transkit memory clear --to pt --engine-only --yes",
     no_args_is_help=True,
@@ -58,7 +59,8 @@ def clear(
     from ..translate.memory import TranslationMemory
 
     if not yes and not typer.confirm("Delete these translation memory entries?", default=False):
-        raise typer.Exit(1)
+        typer.echo("nothing deleted")  # declining is an answer, not a failure: exit 0
+        return
     memory = TranslationMemory(memory_path())
     try:
         deleted = memory.clear(source_lang=source, target_lang=target, origin="engine" if engine_only else None)

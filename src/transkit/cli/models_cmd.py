@@ -10,6 +10,7 @@ import typer
 from .common import is_interactive, report_errors
 
 models_app = typer.Typer(
+    rich_markup_mode=None,  # plain help: flags without a "<bool>" type column (typer's rich help shows one)
     name="models",
     help=(
         "Manage offline translation models (Argos packages, Firefox Translations models).\n\n"
@@ -84,7 +85,7 @@ def available_models(
     engine: Optional[str] = typer.Option(None, "--engine", "-e", help="Only this engine's models (argos or firefox)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", help="Only packages from this language."),
     target: Optional[str] = typer.Option(None, "--target", "-t", help="Only packages into this language."),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
     """List the models both catalogues offer: the Argos package index and the Firefox
     Translations model registry.
@@ -103,8 +104,10 @@ def available_models(
       transkit models available --index-url http://127.0.0.1:8000/index.json
     """
     from ..translate.models import figure, pair_tags, read_catalogues
+    from .options import number
 
     _check_engine(engine)
+    number(timeout, "--timeout", "timeout")
     found = read_catalogues(index_url=index_url, registry_url=registry_url, engine=engine, timeout=timeout)
     _warn_unread(found.errors)
     offers = [
@@ -143,7 +146,7 @@ def install_model(
         None, "--from", help="Install this .argosmodel/zip file or model folder instead of downloading."
     ),
     models_dir: Optional[Path] = typer.Option(None, "--models-dir", help=_MODELS_DIR_HELP),
-    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network."),
+    timeout: float = typer.Option(30.0, "--timeout", help="Seconds to wait for the network, 0.1 to 3600."),
 ) -> None:
     """Install a model from the catalogues (Argos index, Firefox registry), or from a local file or folder.
 
@@ -169,7 +172,9 @@ def install_model(
     """
     from ..errors import UsageError
     from ..translate import models
+    from .options import number
 
+    number(timeout, "--timeout", "timeout")
     _check_engine(engine)
     if from_path is not None:
         if (source is None) != (target is None):

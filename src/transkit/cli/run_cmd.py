@@ -25,8 +25,8 @@ def register(app: typer.Typer) -> None:
             None, "--formats", "-f", help="srt,vtt,ass,bi.srt,bi.ass,pdf,html,docx,md,tmx,xliff,json"
         ),
         engine: Optional[str] = typer.Option(None, "--engine", "-e", help="auto, argos or firefox."),
-        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
-        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Files translated in parallel processes."),
+        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size, 1 to 16 (1 = fastest; default 4)."),
+        jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Files translated in parallel processes, 1 to 64."),
         scheduler: Optional[str] = typer.Option(
             None,
             "--scheduler",
@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         audio: Optional[Path] = typer.Option(None, "--audio", help="Recording to align the subtitles to."),
         glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
         profile: Optional[str] = typer.Option(None, "--profile", "-p", help="Style profile for the source language."),
-        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate (words per minute) without audio."),
+        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate without audio, 40 to 400 words per minute."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
         strict: bool = typer.Option(
             False,
@@ -83,17 +83,20 @@ def register(app: typer.Typer) -> None:
         from .sources import expand_sources
         from .summary import print_run_summary
 
+        # every option is checked before any work
         cfg = load_config(config)
+        languages = opt.require_languages(opt.parse_languages(to, cfg), "run")
+        workers = opt.number(jobs, "--jobs", "jobs") or int(cfg.get("jobs", 1))
         settings = RunSettings(
-            languages=opt.parse_languages(to, cfg),
+            languages=languages,
             out_dir=out or Path(cfg.get("out", "translations")),
             formats=opt.parse_formats(formats, cfg, DEFAULT_FORMATS),
-            engine=engine or cfg.get("engine", "auto"),
+            engine=opt.engine_name(engine, cfg),
             translate_options=opt.translate_options(beam, cfg),
             profile=opt.profile_name(profile or cfg.get("profile")),
             profiles=opt.profile_choices(cfg),
             speech_rate=opt.speech_rate(wpm, None, cfg),
-            audio=audio,
+            audio=opt.existing_audio(audio),
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
             source_language=opt.source_language(source_language, cfg),
@@ -118,7 +121,7 @@ def register(app: typer.Typer) -> None:
             results, failures = list(outcome.results), outcome.failures
         else:
             with progress_view() as view:
-                results = run_batch(files, settings, jobs=jobs or int(cfg.get("jobs", 1)), progress=view)
+                results = run_batch(files, settings, jobs=workers, progress=view)
         for result in results:
             for warning in result.warnings:
                 typer.echo(f"transkit: warning: {warning}", err=True)

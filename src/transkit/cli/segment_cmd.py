@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
         profile: Optional[str] = typer.Option(
             None, "--profile", "-p", help="Style profile: netflix-en, netflix-ru, netflix, bbc (default: the language's)."
         ),
-        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate in words per minute for every speaker."),
+        wpm: Optional[int] = typer.Option(None, "--wpm", help="Speaking rate for every speaker, 40 to 400 words per minute."),
         rate: Optional[str] = typer.Option(None, "--rate", help="Per-speaker rates, e.g. KM=175,JS=150."),
         formats: Optional[str] = typer.Option(None, "--formats", help="Comma-separated formats (default srt,vtt)."),
         audio: Optional[Path] = typer.Option(None, "--audio", help="Align to this recording instead of estimating times."),
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
         from ..config import load_config
         from ..pipeline import segment_source
         from ..runs import SEGMENT_FORMATS, RunSettings
-        from .options import existing_file, parse_formats, profile_name, speech_rate, text_encoding
+        from .options import existing_audio, existing_file, parse_formats, profile_name, speech_rate, text_encoding
         from .progress import progress_view
         from .summary import print_segment_result
 
@@ -55,6 +55,7 @@ def register(app: typer.Typer) -> None:
             encoding=text_encoding(encoding),
         )
         existing_file(source, "source transcript")
+        existing_audio(audio)
         with progress_view() as view:
             result = segment_source(source, settings, view)
         print_segment_result(result)

@@ -15,12 +15,14 @@ from ..runs import ExportResult, RunResult, SegmentResult
 SHOWN_FLAGS = 8  # flagged texts listed after the table; the QA report has them all
 
 
-def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = None) -> None:
+def print_run_summary(
+    results: Sequence[RunResult], qa_report: Path | None = None, title: str = "transkit run"
+) -> None:
     console = Console(width=120)
     for result in results:
         for line in result.alignment:
             typer.echo(f"{result.source.rsplit('/', 1)[-1]}: {line}")
-    table = Table(title="transkit run", show_lines=False)
+    table = Table(title=title, show_lines=False)
     for column in ("file", "lang", "engine", "segments", "cues", "translated", "QA flags", "SRT check", "VTT check"):
         table.add_column(column, justify="left" if column in ("file", "lang", "engine") else "right")
     for result in results:
@@ -46,7 +48,13 @@ def print_run_summary(results: Sequence[RunResult], qa_report: Path | None = Non
         for stage, seconds in result.stage_seconds:
             stages[stage] = stages.get(stage, 0.0) + seconds
     timing = ", ".join(f"{stage} {seconds:.2f}s" for stage, seconds in stages.items())
-    console.print(f"files written: {written}, unchanged: {unchanged}; time: {timing}")
+    line = f"files written: {written}, unchanged: {unchanged}"
+    removed = sum(r.temp_files_removed for r in results)
+    if removed:
+        line += f", temp files of killed runs removed: {removed}"
+    console.print(f"{line}; time: {timing}")
+    for notice in dict.fromkeys(n for r in results for n in r.notices):
+        console.print(f"note: {notice}", highlight=False)
     print_flagged(console, results, qa_report)
 
 

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         ),
         out: Path = typer.Option(Path("translations"), "--out", "-o", help="Output folder."),
         engine: Optional[str] = typer.Option(None, "--engine", "-e", help="auto (default), argos or firefox."),
-        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size (1 = fastest; default 4)."),
+        beam: Optional[int] = typer.Option(None, "--beam", help="Beam size, 1 to 16 (1 = fastest; default 4)."),
         glossary: Optional[Path] = typer.Option(None, "--glossary", help="Glossary CSV: source,target,language."),
         no_cache: bool = typer.Option(False, "--no-cache", help="Do not read or write the translation memory."),
         qa_report: Optional[Path] = typer.Option(None, "--qa-report", help="Write the QA flags per segment as JSON."),
@@ -47,24 +47,22 @@ def register(app: typer.Typer) -> None:
           transkit translate translations/interview.project.json --to ru --engine argos --qa-report qa.json
         """
         from ..config import load_config
-        from ..errors import UsageError
         from ..pipeline import run_source
         from ..runs import RunSettings
         from . import options as opt
         from .progress import progress_view
         from .summary import print_run_summary
 
+        # every option is checked before any work
         cfg = load_config(config)
-        languages = opt.parse_languages(to, cfg)
-        if not languages:
-            raise UsageError("no target language", hint="give --to, e.g. --to pt")
+        languages = opt.require_languages(opt.parse_languages(to, cfg), "translate")
         opt.existing_file(source, "source")
         settings = RunSettings(
             languages=languages,
             out_dir=out,
             # an ASS/SSA source is written as ASS too (its styles and events kept)
             formats=("srt", "vtt", "ass") if source.suffix.lower() in (".ass", ".ssa") else ("srt", "vtt"),
-            engine=engine or cfg.get("engine", "auto"),
+            engine=opt.engine_name(engine, cfg),
             translate_options=opt.translate_options(beam, cfg),
             glossary=opt.glossary_path(glossary, cfg),
             use_memory=not no_cache,
@@ -76,6 +74,6 @@ def register(app: typer.Typer) -> None:
             result = run_source(source, settings, view, qa_report=qa_report)
         for warning in result.warnings:
             typer.echo(f"transkit: warning: {warning}", err=True)
-        print_run_summary([result], qa_report)
+        print_run_summary([result], qa_report, title="transkit translate")
         if qa_report is not None:
             typer.echo(f"wrote {qa_report}")

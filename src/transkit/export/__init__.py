@@ -44,7 +44,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Iterable
 
 from ..errors import InputError, UsageError
 from ..model import Cue, Project, Track

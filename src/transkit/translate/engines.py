@@ -72,6 +72,31 @@ def _normalise_code(code: str) -> str:
     return code.strip().lower().replace("_", "-")
 
 
+def _served_pair(models: Sequence[InstalledModel], source: str, target: str, engine: str) -> tuple[str, str]:
+    """The pair whose models serve ``source`` -> ``target``: the tags as given when a model
+    (or a pivot) has them, else with a regional tag (pt-br, zh-hant) replaced by its language."""
+
+    def has(src: str, tgt: str) -> bool:
+        if _pick(models, src, tgt, engine) is not None:
+            return True
+        return PIVOT_LANGUAGE not in (src, tgt) and None not in (
+            _pick(models, src, PIVOT_LANGUAGE, engine), _pick(models, PIVOT_LANGUAGE, tgt, engine))
+
+    base_source, base_target = source.split("-", 1)[0], target.split("-", 1)[0]
+    for pair in ((source, target), (source, base_target), (base_source, target), (base_source, base_target)):
+        if pair[0] != pair[1] and has(*pair):
+            return pair
+    return source, target
+
+
+def served_languages(
+    source: str, target: str, engine: str = "auto", models_dir: str | os.PathLike[str] | None = None
+) -> tuple[str, str]:
+    """The language pair of the models ``open_translator`` would use for ``source`` -> ``target``
+    (lower case): differs from the request when a regional tag falls back to its language."""
+    return _served_pair(installed_models(models_dir), _normalise_code(source), _normalise_code(target), engine)
+
+
 def open_translator(
     source: str,
     target: str,
@@ -90,6 +115,7 @@ def open_translator(
     if source == target:
         raise UsageError(f"source and target language are both '{source}'", hint="choose a different target language")
     models = installed_models(models_dir)
+    source, target = _served_pair(models, source, target, engine)  # pt-br -> pt when only pt has a model
     direct = _pick(models, source, target, engine)
     if direct is not None:
         return open_model(direct, options)
